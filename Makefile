@@ -1,0 +1,86 @@
+# Peilian: `make run` to rehearse, `make test` to check everything. See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV      := .venv
+BIN       := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+MODEL     := models/peilian.tar.gz
+RASA_DATA := data/nlu.yml data/rules.yml
+TRAIN_INPUTS := config.yml domain.yml $(RASA_DATA) $(wildcard data/jieba/*.txt) $(wildcard bot/nlu/*.py)
+
+# Quieter TensorFlow / SQLAlchemy start-up chatter.
+export TF_CPP_MIN_LOG_LEVEL := 2
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export PYTHONUNBUFFERED := 1
+
+# Rasa 3.6 needs Python 3.10: python3.10 on PATH if it really runs, else pyenv's newest 3.10.x.
+PYTHON310 ?= $(shell \
+  for c in python3.10 $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.10.*/bin/python 2>/dev/null | sort -V -r); do \
+    if "$$c" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' >/dev/null 2>&1; then command -v "$$c" || echo "$$c"; break; fi; \
+  done)
+
+.PHONY: help install model run chat test test-unit test-nlu test-stories validate lock clean
+
+help:
+	@echo "make run    install if needed, train if stale, start the servers (Ctrl-C stops all)"
+	@echo "make chat   rehearse a call in the terminal"
+	@echo "make test   every check: validation, unit tests, story tests, NLU cross-validation, live smoke test"
+
+install: $(INSTALLED)
+
+$(INSTALLED): pyproject.toml constraints.txt
+	@if [ -z "$(PYTHON310)" ]; then \
+	  echo "error: Python 3.10 is required (Rasa 3.6 supports 3.8-3.10) and none was found."; \
+	  echo "  Install it, e.g. 'pyenv install 3.10.13', or put python3.10 on PATH, or run"; \
+	  echo "  'make PYTHON310=/path/to/python3.10 ...'."; \
+	  exit 1; fi
+	@echo "==> Creating $(VENV) with $(PYTHON310)"
+	@[ -x $(BIN)/python ] && $(BIN)/python -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' \
+	  || { rm -rf $(VENV) && "$(PYTHON310)" -m venv $(VENV); }
+	@echo "==> Installing Rasa 3.6.21 and the project (about 2 minutes on a fresh machine)"
+	$(BIN)/python -m pip install --quiet --upgrade "pip==25.3" "setuptools==70.3.0" wheel
+	$(BIN)/python -m pip install --progress-bar on -c constraints.txt -e ".[dev]"
+	@touch $@
+
+model: $(MODEL)
+
+$(MODEL): $(TRAIN_INPUTS) | $(INSTALLED)
+	@echo "==> Training the Rasa model (data, config or domain changed; about a minute)"
+	$(BIN)/rasa train --config config.yml --domain domain.yml --data $(RASA_DATA) \
+	  --out models --fixed-model-name peilian
+	@touch $@
+
+var:
+	@mkdir -p var
+
+run: $(MODEL) | var
+	@echo "==> Starting the action server (:5055) and the Rasa server (:5005); Ctrl-C stops both."
+	@echo "    Talk to the customer:  curl -s localhost:5005/webhooks/rest/webhook \\"
+	@echo "      -d '{\"sender\": \"me\", \"message\": \"您好，星辰汽车4S店，销售顾问小李为您服务！\"}'"
+	@echo "    or in a terminal:      make chat"
+	$(BIN)/honcho start -f Procfile
+
+chat: $(MODEL)
+	$(BIN)/python -m bot chat
+
+validate: $(INSTALLED)
+	$(BIN)/rasa data validate --config config.yml --domain domain.yml --data $(RASA_DATA) --fail-on-warnings
+
+test-unit: $(INSTALLED)
+	$(BIN)/python -m pytest -m "not servers and not slow" -q
+
+test-stories: $(MODEL)
+	$(BIN)/rasa test core --e2e --model $(MODEL) --stories tests/test_stories.yml \
+	  --fail-on-prediction-errors --out results/stories
+
+test: validate test-unit test-stories
+	$(BIN)/python -m pytest -m "servers or slow" -q
+
+lock: $(INSTALLED)
+	@{ echo "# Full dependency lock for the .venv (pip install -c constraints.txt). Regenerate with"; \
+	   echo "# 'make lock' after changing pyproject.toml."; \
+	   $(BIN)/python -m pip freeze --exclude-editable; } > constraints.txt
+
+clean:
+	rm -rf models results var test-output

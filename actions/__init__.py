@@ -1,0 +1,1 @@
+"""rasa-sdk action server: thin glue from Rasa trackers to bot.customer."""

@@ -1,0 +1,130 @@
+"""One small action per kind of trainee move; each asks the customer for one reaction."""
+
+from __future__ import annotations
+
+import logging
+from abc import ABC, abstractmethod
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.call import load_customer, send, trainee_turn
+from bot.customer.simulator import Customer, Reply, TraineeTurn
+from bot.personas.registry import UnknownPersona
+
+log = logging.getLogger(__name__)
+
+
+class CustomerAction(Action, ABC):
+    """Runs one Customer move and stores the call state in the `call` slot."""
+
+    action_name: Text = ""
+
+    def name(self) -> Text:
+        return self.action_name
+
+    @abstractmethod
+    def react(self, customer: Customer, turn: TraineeTurn) -> Reply:
+        """The customer's reaction to this kind of trainee move."""
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        try:
+            customer = load_customer(tracker)
+        except UnknownPersona as missing:
+            log.error("unknown or broken persona %s", missing)
+            dispatcher.utter_message(
+                text=f"(找不到可用的客户角色 {missing}，请换一个场景重新开始。)",
+                json_message={"event": "error", "reason": "unknown_persona", "persona": str(missing)},
+            )
+            return []
+        reply = self.react(customer, trainee_turn(tracker))
+        send(dispatcher, reply)
+        return [SlotSet("call", customer.state.to_dict())]
+
+
+class ActionPickUp(CustomerAction):
+    action_name = "action_pick_up"
+
+    def react(self, customer: Customer, turn: TraineeTurn) -> Reply:
+        return customer.pick_up()
+
+
+class ActionReactToGreeting(CustomerAction):
+    action_name = "action_react_to_greeting"
+
+    def react(self, customer: Customer, turn: TraineeTurn) -> Reply:
+        return customer.greet(turn)
+
+
+class ActionGiveName(CustomerAction):
+    action_name = "action_give_name"
+
+    def react(self, customer: Customer, turn: TraineeTurn) -> Reply:
+        return customer.give_name(turn)
+
+
+class ActionGivePhone(CustomerAction):
+    action_name = "action_give_phone"
+
+    def react(self, customer: Customer, turn: TraineeTurn) -> Reply:
+        return customer.give_phone(turn)
+
+
+class ActionShareNeeds(CustomerAction):
+    action_name = "action_share_needs"
+
+    def react(self, customer: Customer, turn: TraineeTurn) -> Reply:
+        return customer.share_needs(turn)
+
+
+class ActionReactToAnswer(CustomerAction):
+    action_name = "action_react_to_answer"
+
+    def react(self, customer: Customer, turn: TraineeTurn) -> Reply:
+        return customer.react_to_answer(turn)
+
+
+class ActionConsiderInvitation(CustomerAction):
+    action_name = "action_consider_invitation"
+
+    def react(self, customer: Customer, turn: TraineeTurn) -> Reply:
+        return customer.consider_invitation(turn)
+
+
+class ActionReactToRemark(CustomerAction):
+    action_name = "action_react_to_remark"
+
+    def react(self, customer: Customer, turn: TraineeTurn) -> Reply:
+        return customer.react_to_remark(turn)
+
+
+class ActionReactToOffTopic(CustomerAction):
+    action_name = "action_react_to_off_topic"
+
+    def react(self, customer: Customer, turn: TraineeTurn) -> Reply:
+        return customer.react_to_off_topic(turn)
+
+
+class ActionAskToRepeat(CustomerAction):
+    action_name = "action_ask_to_repeat"
+
+    def react(self, customer: Customer, turn: TraineeTurn) -> Reply:
+        return customer.ask_to_repeat(turn)
+
+
+class ActionSayGoodbye(CustomerAction):
+    action_name = "action_say_goodbye"
+
+    def react(self, customer: Customer, turn: TraineeTurn) -> Reply:
+        return customer.say_goodbye(turn)
+
+
+class ActionTraineeHungUp(CustomerAction):
+    action_name = "action_trainee_hung_up"
+
+    def react(self, customer: Customer, turn: TraineeTurn) -> Reply:
+        return customer.trainee_hung_up(turn)

@@ -1,0 +1,97 @@
+"""The persona data model: what a trainer writes in a persona file, as typed values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, FrozenSet, Mapping, Optional, Tuple
+
+# Topics a customer can raise, in the vocabulary of call-standard.md.
+TOPICS = (
+    "price",
+    "models",
+    "configuration",
+    "test_drive",
+    "location",
+    "hours",
+    "finance",
+    "delivery",
+)
+
+DIRECTIONS = ("inbound", "outbound")
+DIFFICULTIES = ("easy", "normal", "hard")
+CUSTOMER_CLASSES = ("A", "B", "C", "D", "E")
+HONORIFIC_BY_GENDER = {"male": "先生", "female": "女士"}
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    """One question the customer raises, with alternative wordings."""
+
+    topic: str
+    asks: Tuple[str, ...]
+    followups: Tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Availability:
+    """When the customer can come: weekdays 0=Mon..6=Sun and parts of the day."""
+
+    days: FrozenSet[int]
+    parts: FrozenSet[str]
+
+    def allows(self, weekday: Optional[int], part: Optional[str]) -> bool:
+        return (weekday is None or weekday in self.days) and (part is None or part in self.parts)
+
+
+@dataclass(frozen=True)
+class Persona:
+    id: str
+    title: str
+    industry: str
+    direction: str
+    difficulty: str
+    company: str
+    company_aliases: Tuple[str, ...]
+    address: str
+    surname: str
+    honorific: str
+    phone: str
+    given_name: str = ""
+    occupation: str = ""
+    needs: Mapping[str, str] = field(default_factory=dict)
+    customer_class: str = "C"
+    agenda: Tuple[AgendaItem, ...] = ()
+    patience: int = 4
+    name_reluctance: int = 0
+    phone_reluctance: int = 0
+    price_push: int = 0
+    busy_at_start: bool = False
+    availability: Tuple[Availability, ...] = ()
+    lines: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
+    source: str = ""
+
+    @property
+    def addressed_as(self) -> str:
+        """How a polite trainee addresses this customer: 王先生, 李总, 马师傅."""
+        return f"{self.surname}{self.honorific}"
+
+    def fill(self, template: str, **extra: str) -> str:
+        """Fill a line template's {placeholders} from the persona and extra values."""
+        values: Dict[str, str] = {
+            "surname": self.surname,
+            "honorific": self.honorific,
+            "addressed_as": self.addressed_as,
+            "phone": self.phone,
+            "company": self.company,
+            "address": self.address,
+            **{k: str(v) for k, v in self.needs.items()},
+            **extra,
+        }
+        return template.format_map(_Default(values))
+
+
+class _Default(dict):
+    """format_map helper: an unknown placeholder stays visible instead of raising."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"

@@ -1,0 +1,143 @@
+"""Times a trainee proposes ("周六上午还是周日下午?") and whether the customer can make them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Dict, FrozenSet, List, Optional, Sequence
+
+from bot.spans import PARTS_OF_DAY, Span, extract
+from bot.text import normalize
+
+WEEKDAY_NAMES = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+PARTS = ("上午", "中午", "下午", "晚上")
+_DIGIT = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "日": 7, "天": 7,
+          "八": 8, "九": 9, "十": 10}
+
+# Day names a persona file may use in `availability.days`.
+DAY_NAMES: Dict[str, FrozenSet[int]] = {
+    **{name: frozenset({i}) for i, name in enumerate(WEEKDAY_NAMES)},
+    "周末": frozenset({5, 6}),
+    "工作日": frozenset({0, 1, 2, 3, 4}),
+}
+
+_OPTION_SPLIT = re.compile(r"还是|或者|或是|要么|或")
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A proposed time: which weekdays it can mean, the part of the day, the words used."""
+
+    weekdays: Optional[FrozenSet[int]]
+    part: Optional[str]
+    words: str
+
+    @property
+    def concrete(self) -> bool:
+        """A day plus a part of the day or a clock time (call-standard.md, invitation)."""
+        return bool(self.weekdays) and self.part is not None
+
+
+def cn_number(text: str) -> Optional[int]:
+    """'10' -> 10, '十一' -> 11, '两' -> 2, '二十三' -> 23."""
+    if text.isdigit():
+        return int(text)
+    if not text or any(ch not in _DIGIT for ch in text):
+        return None
+    if "十" not in text:
+        return _DIGIT[text] if len(text) == 1 else None
+    tens, _, ones = text.partition("十")
+    return (_DIGIT[tens] if tens else 1) * 10 + (_DIGIT[ones] if ones else 0)
+
+
+def weekdays_of(day_text: str, today: date) -> Optional[FrozenSet[int]]:
+    relative = {"今天": 0, "今儿": 0, "明天": 1, "明儿": 1, "后天": 2, "大后天": 3}
+    for word, offset in relative.items():
+        if day_text.endswith(word):
+            return frozenset({(today + timedelta(days=offset)).weekday()})
+    if day_text.endswith("周末"):
+        return DAY_NAMES["周末"]
+    match = re.search(r"(?:周|星期|礼拜)([一二三四五六日天1-7])$", day_text) or re.search(r"礼拜(天)$", day_text)
+    if match:
+        n = cn_number(match.group(1))
+        return frozenset({(n - 1) % 7}) if n else None
+    return None
+
+
+def weekdays_of_date(date_text: str, today: date) -> Optional[FrozenSet[int]]:
+    match = re.match(r"(?:(.+?)月)?(.+?)[号日]$", date_text)
+    if not match:
+        return None
+    month = cn_number(match.group(1)) if match.group(1) else today.month
+    day = cn_number(match.group(2))
+    if not month or not day:
+        return None
+    try:
+        when = date(today.year, month, day)
+        if when < today:
+            when = date(today.year + 1, month, day) if match.group(1) else _next_month(today, day)
+    except ValueError:
+        return None
+    return frozenset({when.weekday()})
+
+
+def _next_month(today: date, day: int) -> date:
+    year, month = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
+    return date(year, month, day)
+
+
+def part_of_clock(clock_text: str) -> Optional[str]:
+    hour = cn_number(re.split(r"[点:：]", clock_text)[0])
+    if hour is None or hour > 24:
+        return None
+    if hour >= 18 or hour <= 0:
+        return "晚上"
+    if 13 <= hour <= 17 or 1 <= hour <= 6:
+        return "下午"
+    return "中午" if hour == 12 else "上午"
+
+
+def proposed_slots(text: str, today: date, spans: Optional[Sequence[Span]] = None) -> List[Slot]:
+    """Each option the trainee offers, in order; "周六上午还是下午" shares the day."""
+    spans = list(spans if spans is not None else extract(text))
+    cuts = [m.start() for m in _OPTION_SPLIT.finditer(normalize(text))]
+    groups: List[List[Span]] = [[] for _ in range(len(cuts) + 1)]
+    for span in spans:
+        groups[sum(1 for cut in cuts if span.start >= cut)].append(span)
+
+    slots: List[Slot] = []
+    last_days: Optional[FrozenSet[int]] = None
+    last_day_words = ""
+    for group in groups:
+        days, part, words = None, None, []
+        for span in group:
+            if span.label == "DAY":
+                days = weekdays_of(span.text, today)
+            elif span.label == "DATE":
+                days = weekdays_of_date(span.text, today)
+            elif span.label == "PART":
+                part = PARTS_OF_DAY.get(span.text, part)
+            elif span.label == "CLOCK":
+                part = part or part_of_clock(span.text)
+            else:
+                continue
+            words.append(span.text)
+        if not words:
+            continue
+        if days is None and last_days is not None:
+            days, words = last_days, [last_day_words] + words
+        if any(s.label in ("DAY", "DATE") for s in group):
+            last_days = days
+            last_day_words = next(s.text for s in group if s.label in ("DAY", "DATE"))
+        slots.append(Slot(weekdays=days, part=part, words="".join(words)))
+    return slots
+
+
+def describe_window(days: FrozenSet[int], part: str, today: date) -> str:
+    """The customer's own counter-offer, e.g. '周六上午': the soonest allowed day after today."""
+    for offset in range(1, 8):
+        when = today + timedelta(days=offset)
+        if when.weekday() in days:
+            return f"{WEEKDAY_NAMES[when.weekday()]}{part}"
+    return part

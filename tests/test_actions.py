@@ -1,0 +1,85 @@
+"""The rasa-sdk actions, run on JSON tracker fixtures with a CollectingDispatcher."""
+
+from __future__ import annotations
+
+from actions.actions import (
+    ActionGiveName,
+    ActionReactToAnswer,
+    ActionReactToGreeting,
+    ActionSayGoodbye,
+    ActionTraineeHungUp,
+)
+from bot.personas import default_registry
+from tests.conftest import slot_value
+
+PERSONA = default_registry().get("car_showroom_inbound")
+PRICE_ASKS = PERSONA.agenda[0].asks
+SECOND_ASKS = PERSONA.agenda[1].asks
+
+
+async def test_greeting_starts_the_call_with_the_first_question(tracker, dispatcher, domain):
+    events = await ActionReactToGreeting().run(dispatcher, tracker("first_turn_greet"), domain)
+
+    (message,) = dispatcher.messages
+    assert any(ask in message["text"] for ask in PRICE_ASKS)
+    call = slot_value(events, "call")
+    assert call["persona_id"] == "car_showroom_inbound"
+    assert call["pending"] == "price" and call["seed"] == 7 and call["trainee_turns"] == 1
+
+
+async def test_greeting_without_company_gets_a_doubtful_customer(tracker, dispatcher, domain):
+    await ActionReactToGreeting().run(dispatcher, tracker("first_turn_greet", text="喂？"), domain)
+
+    assert "星辰汽车4S店" in dispatcher.messages[0]["text"]  # "喂？是星辰汽车4S店吗？"
+
+
+async def test_answering_the_open_question_moves_to_the_next(tracker, dispatcher, domain):
+    events = await ActionReactToAnswer().run(dispatcher, tracker("price_pending"), domain)
+
+    assert any(ask in dispatcher.messages[0]["text"] for ask in SECOND_ASKS)
+    assert slot_value(events, "call")["answered"] == ["price"]
+
+
+async def test_answering_off_the_question_costs_patience(tracker, dispatcher, domain):
+    wrong = tracker("price_pending", text="我们在滨江路88号", intent={"name": "give_address", "confidence": 0.9})
+    events = await ActionReactToAnswer().run(dispatcher, wrong, domain)
+
+    call = slot_value(events, "call")
+    assert call["patience"] == 3 and call["pending"] == "price"
+    assert any(f in dispatcher.messages[0]["text"] for f in PERSONA.agenda[0].followups)
+
+
+async def test_name_asked_gives_the_persona_surname(tracker, dispatcher, domain):
+    asked = tracker("price_pending", text="请问您贵姓？", intent={"name": "ask_name", "confidence": 0.9})
+    events = await ActionGiveName().run(dispatcher, asked, domain)
+
+    assert "王" in dispatcher.messages[0]["text"]
+    assert slot_value(events, "call")["name_given"] is True
+
+
+async def test_goodbye_makes_the_customer_hang_up(tracker, dispatcher, domain):
+    bye = tracker("price_pending", text="谢谢您的来电，再见！", intent={"name": "goodbye", "confidence": 0.9})
+    events = await ActionSayGoodbye().run(dispatcher, bye, domain)
+
+    (message,) = dispatcher.messages
+    assert message["text"] in PERSONA.lines["goodbye"]
+    assert message["custom"] == {"event": "hangup", "by": "customer", "reason": "goodbye"}
+    assert slot_value(events, "call")["ended_by"] == "customer"
+
+
+async def test_trainee_hangup_is_recorded_without_customer_words(tracker, dispatcher, domain):
+    hang = tracker("price_pending", text="/hangup", intent={"name": "hangup", "confidence": 1.0})
+    events = await ActionTraineeHungUp().run(dispatcher, hang, domain)
+
+    (message,) = dispatcher.messages
+    assert message["text"] is None
+    assert message["custom"]["by"] == "trainee"
+    assert slot_value(events, "call")["end_reason"] == "trainee_hangup"
+
+
+async def test_unknown_persona_is_reported_not_raised(tracker, dispatcher, domain):
+    start = tracker("first_turn_greet", metadata={"persona": "no_such_persona"})
+    events = await ActionReactToGreeting().run(dispatcher, start, domain)
+
+    assert events == []
+    assert dispatcher.messages[0]["custom"]["reason"] == "unknown_persona"

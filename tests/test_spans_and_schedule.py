@@ -1,0 +1,66 @@
+"""Spans (spaCy Matcher + regex char spans on jieba tokens) and proposed times."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.schedule import cn_number, proposed_slots
+from bot.spans import extract, split_addressee
+
+SUNDAY = date(2026, 11, 22)
+
+
+@pytest.mark.parametrize(
+    "text, label, expected",
+    [
+        ("王先生您好", "ADDRESSEE", "王先生"),
+        ("请问是李总吗", "ADDRESSEE", "李总"),
+        ("歐陽女士，您好", "ADDRESSEE", "欧阳女士"),  # Traditional in, Simplified out
+        ("马师傅，您上次保养", "ADDRESSEE", "马师傅"),
+        ("我们在滨江路88号", "ADDRESS", "滨江路88号"),
+        ("地址是城南新区锦绣大道1号", "ADDRESS", "城南新区锦绣大道1号"),
+        ("我手机是138 1234 5678", "PHONE", "138 1234 5678"),
+        ("下周三上午10点半", "CLOCK", "10点半"),
+        ("5月3号下午两点", "DATE", "5月3号"),
+        ("礼拜六下午", "DAY", "礼拜六"),
+    ],
+)
+def test_spans(text, label, expected):
+    assert expected in [s.text for s in extract(text) if s.label == label]
+
+
+def test_no_addressee_in_plain_words():
+    assert not [s for s in extract("这款车最高总价也就二十万") if s.label == "ADDRESSEE"]
+
+
+def test_split_addressee_handles_compound_surnames():
+    assert split_addressee("欧阳女士") == ("欧阳", "女士")
+    assert split_addressee("马师傅") == ("马", "师傅")
+
+
+@pytest.mark.parametrize("text, n", [("10", 10), ("十一", 11), ("两", 2), ("二十三", 23), ("十", 10)])
+def test_cn_number(text, n):
+    assert cn_number(text) == n
+
+
+def test_either_or_gives_two_concrete_options():
+    first, second = proposed_slots("您看是周六上午还是周日下午方便？", SUNDAY)
+    assert (first.weekdays, first.part, second.weekdays, second.part) == ({5}, "上午", {6}, "下午")
+    assert first.concrete and second.concrete
+
+
+def test_relative_days_resolve_against_the_call_date():
+    (slot,) = proposed_slots("明天下午三点可以吗", SUNDAY)
+    assert slot.weekdays == {0} and slot.part == "下午"
+
+
+def test_shared_day_in_either_or():
+    slots = proposed_slots("周六上午还是下午？", SUNDAY)
+    assert [(s.words, s.part) for s in slots] == [("周六上午", "上午"), ("周六下午", "下午")]
+
+
+def test_vague_invitation_has_no_concrete_slot():
+    assert not any(s.concrete for s in proposed_slots("欢迎您有空过来看看", SUNDAY))
+    assert not proposed_slots("这周末过来吧", SUNDAY)[0].concrete
