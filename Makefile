@@ -13,6 +13,7 @@ TRAIN_INPUTS := config.yml domain.yml $(RASA_DATA) $(wildcard data/jieba/*.txt) 
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONUNBUFFERED := 1
+export RASA_TELEMETRY_ENABLED := false
 
 # Rasa 3.6 needs Python 3.10: python3.10 on PATH if it really runs, else pyenv's newest 3.10.x.
 PYTHON310 ?= $(shell \
@@ -20,12 +21,15 @@ PYTHON310 ?= $(shell \
     if "$$c" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' >/dev/null 2>&1; then command -v "$$c" || echo "$$c"; break; fi; \
   done)
 
-.PHONY: help install model run chat test test-unit test-nlu test-stories validate lock clean
+.PHONY: help install model run chat test test-unit test-stories validate eval bench lock clean
 
 help:
 	@echo "make run    install if needed, train if stale, start the servers (Ctrl-C stops all)"
 	@echo "make chat   rehearse a call in the terminal"
-	@echo "make test   every check: validation, unit tests, story tests, NLU cross-validation, live smoke test"
+	@echo "make test   every check: validation, unit tests, story tests, NLU cross-validation, grading"
+	@echo "            agreement on tests/golden, live calls against the real servers"
+	@echo "make eval   grader agreement and Cohen's kappa per criterion on tests/golden"
+	@echo "make bench  grading speed (transcripts per second)"
 
 install: $(INSTALLED)
 
@@ -74,8 +78,15 @@ test-stories: $(MODEL)
 	$(BIN)/rasa test core --e2e --model $(MODEL) --stories tests/test_stories.yml \
 	  --fail-on-prediction-errors --out results/stories
 
+# Fast checks first; then the ones that need the trained model, training or the servers.
 test: validate test-unit test-stories
-	$(BIN)/python -m pytest -m "servers or slow" -q
+	$(BIN)/python -m pytest -m "servers or slow" -q -s
+
+eval: $(MODEL)
+	$(BIN)/python -m bot eval tests/golden
+
+bench: $(MODEL)
+	$(BIN)/python -m bot bench tests/golden
 
 lock: $(INSTALLED)
 	@{ echo "# Full dependency lock for the .venv (pip install -c constraints.txt). Regenerate with"; \

@@ -10,7 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.call import load_customer, send, trainee_turn
+from actions.call import grade_finished_call, load_customer, send, send_scorecard, trainee_turn
 from bot.customer.simulator import Customer, Reply, TraineeTurn
 from bot.personas.registry import UnknownPersona
 
@@ -43,7 +43,12 @@ class CustomerAction(Action, ABC):
             return []
         reply = self.react(customer, trainee_turn(tracker))
         send(dispatcher, reply)
-        return [SlotSet("call", customer.state.to_dict())]
+        events = [SlotSet("call", customer.state.to_dict())]
+        if reply.hangup:
+            card = grade_finished_call(tracker, customer, reply)
+            send_scorecard(dispatcher, card)
+            events.append(SlotSet("scorecard", card.to_dict()))
+        return events
 
 
 class ActionPickUp(CustomerAction):

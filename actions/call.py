@@ -9,7 +9,10 @@ from typing import Any, Dict, Optional
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.calls import call_info_for, transcript_from, turns_from_events
 from bot.customer.simulator import Customer, Reply, TraineeTurn
+from bot.grading import Grader, Scorecard
+from bot.grading.analysis import parse_from
 from bot.customer.state import CallState
 from bot.personas.registry import DEFAULT_PERSONA, default_registry
 
@@ -35,7 +38,8 @@ def load_customer(tracker: Tracker) -> Customer:
     """The customer of this call, creating the call on its first turn."""
     saved: Optional[Dict[str, Any]] = tracker.get_slot("call")
     registry = default_registry()
-    if saved:
+    restarting = ((tracker.latest_message or {}).get("intent") or {}).get("name") == "start_call"
+    if saved and not (restarting and saved.get("ended_by")):
         state = CallState.from_dict(saved)
         return Customer(registry.get(state.persona_id), state)
     options = call_options(tracker)
@@ -57,3 +61,20 @@ def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
     """One bot message per reply; a hang-up carries {"event": "hangup", "by": "customer"}."""
     if reply.text or reply.event:
         dispatcher.utter_message(text=reply.text or None, json_message=reply.event)
+
+
+def grade_finished_call(tracker: Tracker, customer: Customer, reply: Reply) -> Scorecard:
+    """Grade the call that `reply` just ended, from the tracker's own record of it.
+
+    The trainee turns are read with the intents Rasa already parsed, so the live grade equals a
+    re-grade of the exported transcript with the same model.
+    """
+    pairs, parses, _ = turns_from_events(tracker.events)
+    if reply.text:
+        pairs.append(("customer", reply.text))
+    transcript = transcript_from(call_info_for(customer.persona), pairs, customer.state.ended_by)
+    return Grader(parse_from(parses)).grade(transcript)
+
+
+def send_scorecard(dispatcher: CollectingDispatcher, card: Scorecard) -> None:
+    dispatcher.utter_message(text=card.summary(), json_message={"event": "scorecard", "scorecard": card.to_dict()})

@@ -47,7 +47,14 @@ def servers():
     """The real action server + Rasa server (trained model, SQLite tracker store)."""
     from tests import servers as running
 
+    import shutil
+
     workdir = PROJECT / "test-output" / "servers"
-    instance, processes = running.start(workdir)
+    # The servers read personas from a copy, so tests can add and break files while they run.
+    personas = workdir / "personas"
+    shutil.rmtree(personas, ignore_errors=True)
+    shutil.copytree(PROJECT / "data" / "personas", personas)
+    instance, processes = running.start(workdir, env={"PEILIAN_PERSONAS_DIR": str(personas)})
+    instance.personas = personas
     yield instance
     running.stop(processes)

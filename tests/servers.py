@@ -23,6 +23,7 @@ class Servers:
     rasa_url: str
     actions_url: str
     workdir: Path
+    personas: Optional[Path] = None
 
     def say(self, sender: str, message: str, metadata: Optional[Dict[str, Any]] = None) -> List[Dict[str, Any]]:
         body = {"sender": sender, "message": message}

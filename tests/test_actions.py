@@ -57,24 +57,33 @@ async def test_name_asked_gives_the_persona_surname(tracker, dispatcher, domain)
     assert slot_value(events, "call")["name_given"] is True
 
 
-async def test_goodbye_makes_the_customer_hang_up(tracker, dispatcher, domain):
-    bye = tracker("price_pending", text="谢谢您的来电，再见！", intent={"name": "goodbye", "confidence": 0.9})
-    events = await ActionSayGoodbye().run(dispatcher, bye, domain)
+async def test_goodbye_makes_the_customer_hang_up_and_the_call_is_graded(tracker, dispatcher, domain):
+    events = await ActionSayGoodbye().run(dispatcher, tracker("call_closing"), domain)
 
-    (message,) = dispatcher.messages
-    assert message["text"] in PERSONA.lines["goodbye"]
-    assert message["custom"] == {"event": "hangup", "by": "customer", "reason": "goodbye"}
+    goodbye, scorecard = dispatcher.messages
+    assert goodbye["text"] in PERSONA.lines["goodbye"]
+    assert goodbye["custom"] == {"event": "hangup", "by": "customer", "reason": "goodbye"}
     assert slot_value(events, "call")["ended_by"] == "customer"
+
+    card = scorecard["custom"]["scorecard"]
+    assert scorecard["custom"]["event"] == "scorecard" and scorecard["text"].startswith("通话评分")
+    assert slot_value(events, "scorecard") == card
+    results = {c["id"]: c for c in card["criteria"]}
+    assert all(results[cid]["passed"] for cid in ("greeting", "name_capture", "invitation", "closing"))
+    assert results["greeting"]["evidence"] == [{"turn": 1, "text": "您好，星辰汽车4S店，销售顾问小李为您服务！"}]
+    assert card["score"] == sum(c["points"] for c in card["criteria"])
 
 
 async def test_trainee_hangup_is_recorded_without_customer_words(tracker, dispatcher, domain):
     hang = tracker("price_pending", text="/hangup", intent={"name": "hangup", "confidence": 1.0})
     events = await ActionTraineeHungUp().run(dispatcher, hang, domain)
 
-    (message,) = dispatcher.messages
+    message, scorecard = dispatcher.messages
     assert message["text"] is None
     assert message["custom"]["by"] == "trainee"
     assert slot_value(events, "call")["end_reason"] == "trainee_hangup"
+    closing = next(c for c in scorecard["custom"]["scorecard"]["criteria"] if c["id"] == "closing")
+    assert closing["passed"] is False
 
 
 async def test_unknown_persona_is_reported_not_raised(tracker, dispatcher, domain):

@@ -146,3 +146,30 @@ def test_outbound_customer_picks_up_and_asks_who_is_calling():
     c = Customer.new_call(outbound, 3, SUNDAY)
     assert c.pick_up().text in PERSONA.lines["opening"]
     assert c.greet(T("喂，你好", "greet")).text in PERSONA.lines["who_is_calling"]
+
+
+def outbound(**changes) -> Customer:
+    persona = default_registry().get("telecom_appointment_outbound")
+    return Customer.new_call(replace(persona, **changes), 4, SUNDAY)
+
+
+def test_outbound_customer_waits_for_the_purpose_before_asking():
+    c = outbound(busy_at_start=False)
+    c.pick_up()
+    reply = c.greet(T("李总您好，我是联信通信的客户经理小陈", "greet"))
+    assert c.state.pending is None and reply.text in c.persona.lines["purpose_reply"]
+    c.react_to_remark(T("想约您见个面，介绍一下我们新的企业专线方案", "state_purpose"))
+    assert c.state.pending == c.persona.agenda[0].topic
+
+
+def test_busy_customer_loses_patience_unless_offered_a_call_back():
+    c = outbound(busy_at_start=True)
+    c.pick_up()
+    assert c.greet(T("李总您好，我是联信通信的客户经理小陈", "greet")).text in c.persona.lines["not_good_moment"]
+    before = c.state.patience
+    c.react_to_remark(T("就占用您两分钟，我们的专线方案……", "state_purpose"))
+    assert c.state.patience == before - 1
+    c.react_to_remark(T("那好的，我晚些时候再给您打电话", "offer_callback"))
+    assert not c.state.busy
+    reply = c.say_goodbye(T("不打扰您了，再见", "goodbye"))
+    assert reply.hangup and reply.event["by"] == "customer"

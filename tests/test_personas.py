@@ -33,14 +33,32 @@ def test_shipped_persona_loads():
 @pytest.mark.parametrize(
     "old, new, field, needle",
     [
-        ('phone: "13912345678"', 'phone: "12345"', "customer.phone", "phone:"),
+        # One case per schema rule: the wrong value, the field named, the line of the field.
+        ("id: car_showroom_inbound", "id: Car-Showroom", "id", "id: Car"),
+        ("title: 星辰X5 咨询来电", "title: ''", "title", "title:"),
+        ("industry: car", "industry: [car]", "industry", "industry:"),
         ("direction: inbound", "direction: sideways", "direction", "direction:"),
-        ("  - topic: price", "  - topic: weather", "agenda[0].topic", "topic: weather"),
+        ("difficulty: normal", "difficulty: brutal", "difficulty", "difficulty:"),
+        ("  company: 星辰汽车4S店", "  company: {name: 星辰}", "trainee.company", "company:"),
+        ("  aliases: [星辰汽车, 星辰4S店]", "  aliases: [星辰汽车, '']", "trainee.aliases[1]", "aliases:"),
+        ("  address: 滨江路88号", "  address: ''", "trainee.address", "address:"),
+        ("  surname: 王", "  surname: Wang", "customer.surname", "surname:"),
+        ("  given_name: 建国", "  given_name: [建国]", "customer.given_name", "given_name:"),
         ("gender: male ", "gender: robot ", "customer.gender", "gender:"),
-        ("  patience: 4 ", "  patience: 99 ", "temperament.patience", "patience:"),
-        ("  - days: [周六, 周日]", "  - days: [周八]", "availability[0].days", "days: [周八]"),
-        ("  name_given:\n", "  name_givn:\n", "lines.name_givn", "name_givn:"),
+        ('phone: "13912345678"', 'phone: "12345"', "customer.phone", "phone:"),
+        ("  budget: 20万", "  budget: [20万]", "needs.budget", "budget:"),
         ("class: C ", "class: Z ", "class", "class: Z"),
+        ("  - topic: price", "  - topic: weather", "agenda[0].topic", "topic: weather"),
+        ("      - 我想问一下你们星辰X5现在什么价格？\n      - 我想问下X5落地大概要多少钱？\n", "      - ''\n", "agenda[0].ask[0]", "- ''"),
+        ("  patience: 4 ", "  patience: 99 ", "temperament.patience", "patience:"),
+        ("  name_reluctance: 0 ", "  name_reluctance: -1 ", "temperament.name_reluctance", "name_reluctance:"),
+        ("  phone_reluctance: 1 ", "  phone_reluctance: 7 ", "temperament.phone_reluctance", "phone_reluctance:"),
+        ("  price_push: 1 ", "  price_push: lots ", "temperament.price_push", "price_push:"),
+        ("  price_push: 1 ", "  price_push: 1\n  busy_at_start: maybe", "temperament.busy_at_start", "busy_at_start:"),
+        ("  - days: [周六, 周日]", "  - days: [周八]", "availability[0].days", "days: [周八]"),
+        ("    parts: [上午, 下午]", "    parts: [凌晨]", "availability[0].parts", "parts: [凌晨]"),
+        ("  name_given:\n", "  name_givn:\n", "lines.name_givn", "name_givn:"),
+        ("  goodbye:\n    - 好的，那到时候见，再见。\n    - 行，再见。", "  goodbye: []", "lines.goodbye", "goodbye: []"),
     ],
 )
 def test_a_wrong_value_is_named_with_file_line_and_field(tmp_path, old, new, field, needle):
@@ -52,10 +70,36 @@ def test_a_wrong_value_is_named_with_file_line_and_field(tmp_path, old, new, fie
     assert str(error.value).startswith(f"{path}:{error.value.line}: {field}: ")
 
 
-def test_missing_required_field(tmp_path):
-    path = write_variant(tmp_path, "  surname: 王\n", "")
-    with pytest.raises(PersonaError, match="customer.surname: is required"):
+@pytest.mark.parametrize(
+    "old, field",
+    [
+        ("  surname: 王\n", "customer.surname"),
+        ('  phone: "13912345678"\n', "customer.phone"),
+        ("  timing: 一个月内想定下来\n", "needs.timing"),
+        ("class: C                  # intends to buy, still comparing (seed 001)\n", "class"),
+    ],
+)
+def test_missing_required_field(tmp_path, old, field):
+    path = write_variant(tmp_path, old, "")
+    with pytest.raises(PersonaError, match=f"{field}: is required"):
         load_persona(path)
+
+
+def test_id_must_match_the_file_name(tmp_path):
+    path = tmp_path / "other_name.yml"
+    path.write_text(GOOD.read_text("utf-8"), "utf-8")
+    with pytest.raises(PersonaError, match="id: must match the file name"):
+        load_persona(path)
+
+
+def test_every_shipped_persona_is_valid_and_the_four_scenarios_are_there():
+    from bot.personas import default_registry
+
+    personas, errors = default_registry().scan()
+    assert errors == []
+    assert {"car_showroom_inbound", "real_estate_inbound", "truck_followup_outbound",
+            "telecom_appointment_outbound"} <= set(personas)
+    assert {p.direction for p in personas.values()} == {"inbound", "outbound"}
 
 
 def test_yaml_syntax_error_has_a_line(tmp_path):

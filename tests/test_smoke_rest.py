@@ -28,7 +28,8 @@ def test_a_whole_inbound_call(servers):
 
     def turn(text: str):
         replies = servers.say(sender, text, meta)
-        said.extend(r.get("text") for r in replies if r.get("text"))
+        said.extend(r.get("text") for r in replies
+                    if r.get("text") and (r.get("custom") or {}).get("event") != "scorecard")
         return replies
 
     first = turn("您好，星辰汽车4S店，销售顾问小李为您服务！")
@@ -43,10 +44,42 @@ def test_a_whole_inbound_call(servers):
     turn("我们店在滨江路88号，到了您直接找我小李就行")
     turn("谢谢王先生")
     last = turn("好的王先生，那我们周六上午见，谢谢您的来电，再见！")
-    assert last[-1]["custom"] == {"event": "hangup", "by": "customer", "reason": "goodbye"}
+    # REST sends a message's text and its custom payload as two items, in that order.
+    customs = [r["custom"] for r in last if "custom" in r]
+    assert customs[0] == {"event": "hangup", "by": "customer", "reason": "goodbye"}
+    assert customs[-1]["event"] == "scorecard" and "custom" in last[-1]  # the scorecard comes last
 
     assert all(CJK.search(text) for text in said), said
     assert all(persona_says(text) for text in said), said
     tracker = servers.tracker(sender)
     assert tracker["slots"]["call"]["agreed_slot"] == "周六上午"
     assert tracker["slots"]["call"]["ended_by"] == "customer"
+
+
+def test_a_live_call_is_graded_stored_and_exported_for_the_same_grade(servers, tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    sender = f"graded-{uuid.uuid4().hex[:8]}"
+    meta = {"persona": "car_showroom_inbound", "seed": 5, "date": "2026-11-22"}
+    for text in ("您好，星辰汽车4S店，销售顾问小李为您服务！", "请问您贵姓？", "王先生，X5指导价十八万八起，现在有优惠"):
+        servers.say(sender, text, meta)
+    last = servers.say(sender, "好的王先生，谢谢您的来电，再见！", meta)
+
+    assert [r["custom"]["event"] for r in last if "custom" in r] == ["hangup", "scorecard"]
+    scorecard = last[-1]["custom"]
+    assert scorecard["event"] == "scorecard" and last[-2]["text"].startswith("通话评分")
+    card = scorecard["scorecard"]
+    assert {c["id"] for c in card["criteria"]} >= {"greeting", "name_capture", "invitation", "closing"}
+    assert servers.tracker(sender)["slots"]["scorecard"] == card
+
+    exported = tmp_path / "call.yml"
+    project = servers.workdir.parent.parent
+    subprocess.run([sys.executable, "-m", "bot", "export", sender, "--endpoints",
+                    str(servers.workdir / "endpoints.yml"), "-o", str(exported)], cwd=project, check=True)
+    regraded = subprocess.run([sys.executable, "-m", "bot", "grade", "--json", str(exported)],
+                              cwd=project, check=True, capture_output=True, text=True)
+    again = json.loads(regraded.stdout)
+    assert again["score"] == card["score"]
+    assert again["criteria"] == card["criteria"]

@@ -48,22 +48,10 @@ def action_server(url: str) -> Iterator[None]:
         process.wait(timeout=10)
 
 
-def quiet_rasa() -> None:
-    """Rasa logs at debug level when used as a library; a rehearsal wants only the dialogue."""
-    import logging
-    import warnings
-
-    from rasa.utils.common import configure_logging_and_warnings
-    from rasa.utils.log_utils import configure_structlog
-
-    configure_logging_and_warnings(logging.ERROR)
-    logging.getLogger("jieba").setLevel(logging.ERROR)
-    configure_structlog(logging.ERROR)
-    warnings.filterwarnings("ignore")
-
-
 async def _converse(model: str, actions_url: str, metadata: Dict[str, Any]) -> None:
     from rasa.core.agent import Agent
+
+    from bot.nlu.model import quiet_rasa
     from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
     from rasa.utils.endpoints import EndpointConfig
 

@@ -21,6 +21,9 @@ from bot.topics import answers
 
 MONOLOGUE_CHARS = 150  # a turn longer than this talks over the customer (自己一个劲地说)
 MAX_TRAINEE_TURNS = 40  # the call drags on: the customer leaves
+# What a trainee may do while the customer says it's not a good moment.
+WHILE_BUSY = frozenset({"offer_callback", "goodbye", "apologize", "thank", "ask_good_time", "acknowledge",
+                        "greet", "hangup"})
 POLITE_GREETING = re.compile(r"您好|你好|早上好|下午好|晚上好")
 PHONE_REASON = re.compile(r"通知|发给您|发您|寄|资料|优惠|活动|联系您|方便联系|以便|回访|确认|提醒|短信|微信")
 TOPIC_WORDS = {
@@ -119,7 +122,12 @@ class Customer:
                 self.state.patience -= 1
                 reply.lines.append(self.line("talked_over"))
         self.state.started = True
-        react(turn, reply)
+        if turn is not None and self.state.busy and turn.intent not in WHILE_BUSY:
+            # Pressing on after "not a good moment" (电话预约: offer to call back instead).
+            self.state.patience -= 1
+            reply.lines.append(self.line("not_good_moment"))
+        else:
+            react(turn, reply)
         if self.state.ended:
             return reply
         if self.state.patience <= 0:
@@ -154,9 +162,8 @@ class Customer:
                 reply.lines.append(self.line("who_is_calling"))
             elif self.state.busy:
                 reply.lines.append(self.line("not_good_moment"))
-            else:
+            else:  # outbound: the customer waits to hear why they are being called
                 reply.lines.append(self.line("purpose_reply"))
-                reply.lines.append(self._next_question())
 
         return self._respond(turn, react)
 
@@ -265,22 +272,22 @@ class Customer:
             "acknowledge": "acknowledged",
             "give_contact": "contact_noted",
             "repeat_back": "repeat_confirm",
-            "state_purpose": "purpose_reply",
+            "state_purpose": "answer_ack",
             "offer_callback": "callback_ok",
         }
 
         def react(turn: TraineeTurn, reply: Reply) -> None:
             if turn.intent == "ask_good_time":
                 reply.lines.append(self.line("not_good_moment" if self.state.busy else "good_time"))
-                if not self.state.busy and self.persona.direction == "outbound" and not self.state.answered:
-                    reply.lines.append(self._next_question() if self.state.pending is None else "")
+                return
+            if turn.intent == "state_purpose" and self.state.agenda_index == 0:
+                reply.lines.append(self.line("answer_ack"))  # now they know why: their questions
+                reply.lines.append(self._next_question())
                 return
             reply.lines.append(self.line(keys.get(turn.intent, "acknowledged")))
             if turn.intent == "offer_callback":
                 self.state.busy = False
                 return
-            if turn.intent == "state_purpose" and self.state.pending is None and not self.state.answered:
-                reply.lines.append(self._next_question())
             elif turn.intent != "repeat_back":
                 reply.lines.append(self._follow_up())
 

@@ -1,0 +1,75 @@
+"""The transcript format: loading, errors that name the entry, and the YAML round trip."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.calls import turns_from_events
+from bot.transcript import TranscriptError, load_transcript, parse_transcript
+
+FIXTURES = Path(__file__).parent / "fixtures" / "transcripts"
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "call.yml"
+    path.write_text(text, "utf-8")
+    return path
+
+
+def test_persona_fills_in_company_and_customer():
+    transcript = load_transcript(FIXTURES / "car_good.yml")
+    assert transcript.call.company == "星辰汽车4S店" and transcript.call.customer_surname == "王"
+    assert transcript.hangup == "customer"
+    assert [t.number for t in transcript.turns] == list(range(1, 15))
+
+
+@pytest.mark.parametrize(
+    "body, entry, message",
+    [
+        ("call: {direction: inbound, company: A}\nturns:\n  - trainee: 您好\n  - salesman: 喂\n", "turns[2]", "unknown speaker"),
+        ("call: {direction: sideways, company: A}\nturns:\n  - trainee: 您好\n", "call.direction", "inbound or outbound"),
+        ("call: {direction: inbound}\nturns:\n  - trainee: 您好\n", "call.company", "is required"),
+        ("call: {direction: inbound, company: A}\nturns:\n  - hangup: customer\n  - trainee: 您好\n", "turns[1]", "last entry"),
+        ("call: {direction: inbound, company: A}\nturns:\n  - trainee: 您好\n  - hangup: nobody\n", "turns[2]", "trainee or customer"),
+        ("call: {direction: inbound, company: A}\nturns:\n  - customer: 喂\n", "turns", "no trainee turn"),
+        ("call: {direction: inbound, company: A, persona: nobody_here}\nturns:\n  - trainee: 您好\n", "call.persona", "unknown"),
+        ("call: [\n", "yaml", ""),
+    ],
+)
+def test_errors_name_the_file_and_entry(tmp_path, body, entry, message):
+    path = write(tmp_path, body)
+    with pytest.raises(TranscriptError) as error:
+        load_transcript(path)
+    assert error.value.entry == entry and message in error.value.message
+    assert str(error.value).startswith(str(path))
+
+
+def test_wrong_entry_has_its_line(tmp_path):
+    path = write(tmp_path, "call: {direction: inbound, company: A}\nturns:\n  - trainee: 您好\n  - salesman: 喂\n")
+    with pytest.raises(TranscriptError) as error:
+        load_transcript(path)
+    assert error.value.line == 4
+
+
+def test_yaml_round_trip_keeps_turns_and_hangup():
+    transcript = load_transcript(FIXTURES / "car_good.yml")
+    import yaml
+
+    again = parse_transcript(yaml.safe_load(transcript.to_yaml()))
+    assert again.turns == transcript.turns and again.hangup == transcript.hangup
+    assert again.call == transcript.call
+
+
+def test_events_to_turns_skip_control_messages_and_scorecards():
+    events = [
+        {"event": "user", "text": "/start_call", "parse_data": {"intent": {"name": "start_call"}}},
+        {"event": "bot", "text": "喂，哪位？", "data": {}},
+        {"event": "user", "text": "您好，我是小王", "parse_data": {"intent": {"name": "greet"}}},
+        {"event": "bot", "text": "好的，再见。", "data": {"custom": {"event": "hangup", "by": "customer"}}},
+        {"event": "bot", "text": "通话评分：80/100", "data": {"custom": {"event": "scorecard"}}},
+    ]
+    pairs, parses, hangup = turns_from_events(events)
+    assert pairs == [("customer", "喂，哪位？"), ("trainee", "您好，我是小王"), ("customer", "好的，再见。")]
+    assert parses[0]["intent"]["name"] == "greet" and hangup == "customer"
