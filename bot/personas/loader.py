@@ -92,6 +92,16 @@ class _Reader:
                             "is required" if value is None else "must be a mapping")
         return value
 
+    def items(self, node: CommentedMap, key: str, what: str) -> List[Tuple[str, CommentedMap]]:
+        """A required non-empty list of mappings, as (field name, item) pairs."""
+        items = node.get(key)
+        if not isinstance(items, list) or not items:
+            raise self.fail(node, key if key in node else None, key, f"must be a non-empty list of {what}")
+        for i, item in enumerate(items):
+            if not isinstance(item, dict):
+                raise self.fail(items, i, f"{key}[{i}]", f"must be a mapping with {what}")
+        return [(f"{key}[{i}]", item) for i, item in enumerate(items)]
+
     def count(self, node: CommentedMap, key: str, field: str, default: int, low: int, high: int) -> int:
         value = self.get(node, key, field, int, required=False, default=default)
         if not low <= value <= high:
@@ -187,33 +197,19 @@ def _build(r: _Reader, root: CommentedMap, path: Path) -> Persona:
 
 
 def _agenda(r: _Reader, root: CommentedMap) -> Tuple[AgendaItem, ...]:
-    items = root.get("agenda")
-    if not isinstance(items, list) or not items:
-        raise r.fail(root, "agenda" if "agenda" in root else None, "agenda",
-                     "must be a non-empty list of {topic, ask} items")
-    agenda: List[AgendaItem] = []
-    for i, item in enumerate(items):
-        field = f"agenda[{i}]"
-        if not isinstance(item, dict):
-            raise r.fail(items, i, field, "must be a mapping with topic and ask")
-        agenda.append(AgendaItem(
+    return tuple(
+        AgendaItem(
             topic=r.choice(item, "topic", f"{field}.topic", TOPICS),
             asks=r.strings(item, "ask", f"{field}.ask"),
             followups=r.strings(item, "followup", f"{field}.followup", required=False),
-        ))
-    return tuple(agenda)
+        )
+        for field, item in r.items(root, "agenda", "topic and ask")
+    )
 
 
 def _availability(r: _Reader, root: CommentedMap) -> Tuple[Availability, ...]:
-    windows = root.get("availability")
-    if not isinstance(windows, list) or not windows:
-        raise r.fail(root, "availability" if "availability" in root else None, "availability",
-                     "must be a non-empty list of {days, parts} windows")
     result: List[Availability] = []
-    for i, window in enumerate(windows):
-        field = f"availability[{i}]"
-        if not isinstance(window, dict):
-            raise r.fail(windows, i, field, "must be a mapping with days and parts")
+    for field, window in r.items(root, "availability", "days and parts"):
         days: set = set()
         for day in r.strings(window, "days", f"{field}.days"):
             if day not in DAY_NAMES:
