@@ -50,7 +50,7 @@ $(INSTALLED): pyproject.toml constraints.txt
 model: $(MODEL)
 
 $(MODEL): $(TRAIN_INPUTS) | $(INSTALLED)
-	@echo "==> Training the Rasa model (data, config or domain changed; about a minute)"
+	@echo "==> Training the Rasa model (data, config or domain changed; 3-4 minutes)"
 	$(BIN)/rasa train --config config.yml --domain domain.yml --data $(RASA_DATA) \
 	  --out models --fixed-model-name peilian
 	@touch $@
