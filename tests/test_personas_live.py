@@ -3,7 +3,6 @@ hot reload of a new persona file, a broken file that doesn't take the others dow
 
 from __future__ import annotations
 
-import shutil
 import time
 import uuid
 from typing import Any, Dict, List
