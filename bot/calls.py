@@ -25,7 +25,7 @@ def turns_from_events(events: Iterable[Dict[str, Any]]) -> Tuple[List[Tuple[str,
     Only the latest call counts: everything before the last `/start_call` is dropped.
     """
     events = list(events)
-    starts = [i for i, e in enumerate(events) if e.get("event") == "user" and (e.get("text") or "").startswith("/start_call")]
+    starts = [i for i, e in enumerate(events) if e.get("event") == "user" and _intent(e) == "start_call"]
     if starts:
         events = events[starts[-1] + 1:]
     pairs: List[Tuple[str, str]] = []
@@ -34,7 +34,7 @@ def turns_from_events(events: Iterable[Dict[str, Any]]) -> Tuple[List[Tuple[str,
     for event in events:
         text = (event.get("text") or "").strip()
         if event.get("event") == "user":
-            if text.startswith("/hangup") or ((event.get("parse_data") or {}).get("intent") or {}).get("name") == "hangup":
+            if _intent(event) == "hangup":
                 hangup = hangup or "trainee"
             elif text and not text.startswith("/"):
                 pairs.append(("trainee", text))
@@ -48,6 +48,11 @@ def turns_from_events(events: Iterable[Dict[str, Any]]) -> Tuple[List[Tuple[str,
             if text:
                 pairs.append(("customer", text))
     return pairs, parses, hangup
+
+
+def _intent(event: Dict[str, Any]) -> str:
+    """The intent Rasa recorded; control messages (/start_call, 开始练习, /hangup) are intents too."""
+    return ((event.get("parse_data") or {}).get("intent") or {}).get("name") or ""
 
 
 def transcript_from(info: CallInfo, pairs: Sequence[Tuple[str, str]], hangup: Optional[str]) -> Transcript:

@@ -64,7 +64,8 @@ def test_yaml_round_trip_keeps_turns_and_hangup():
 
 def test_events_to_turns_skip_control_messages_and_scorecards():
     events = [
-        {"event": "user", "text": "/start_call", "parse_data": {"intent": {"name": "start_call"}}},
+        {"event": "user", "text": "您好，我是小李", "parse_data": {"intent": {"name": "greet"}}},  # an earlier call
+        {"event": "user", "text": "开始练习", "parse_data": {"intent": {"name": "start_call"}}},
         {"event": "bot", "text": "喂，哪位？", "data": {}},
         {"event": "user", "text": "您好，我是小王", "parse_data": {"intent": {"name": "greet"}}},
         {"event": "bot", "text": "好的，再见。", "data": {"custom": {"event": "hangup", "by": "customer"}}},

@@ -288,7 +288,7 @@ class Customer:
             if turn.intent == "offer_callback":
                 self.state.busy = False
                 return
-            elif turn.intent != "repeat_back":
+            if turn.intent != "repeat_back":
                 reply.lines.append(self._follow_up())
 
         return self._respond(turn, react)
