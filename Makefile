@@ -6,6 +6,8 @@ VENV      := .venv
 BIN       := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 MODEL     := models/peilian.tar.gz
+CHROMIUM  := /usr/bin/chromium
+CJK_FONT  := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
 RASA_DATA := data/nlu.yml data/rules.yml
 TRAIN_INPUTS := config.yml domain.yml $(RASA_DATA) $(wildcard data/jieba/*.txt) $(wildcard bot/nlu/*.py)
 
@@ -24,10 +26,10 @@ PYTHON310 ?= $(shell \
 .PHONY: help install model run chat test test-unit test-stories validate eval bench lock clean
 
 help:
-	@echo "make run    install if needed, train if stale, start the servers (Ctrl-C stops all)"
+	@echo "make run    install if needed, train if stale, start the servers and the web page on :8000"
 	@echo "make chat   rehearse a call in the terminal"
 	@echo "make test   every check: validation, unit tests, story tests, NLU cross-validation, grading"
-	@echo "            agreement on tests/golden, live calls against the real servers"
+	@echo "            agreement on tests/golden, live calls against the real servers, browser calls"
 	@echo "make eval   grader agreement and Cohen's kappa per criterion on tests/golden"
 	@echo "make bench  grading speed (transcripts per second)"
 
@@ -43,7 +45,7 @@ $(INSTALLED): pyproject.toml constraints.txt
 	@[ -x $(BIN)/python ] && $(BIN)/python -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' \
 	  || { rm -rf $(VENV) && "$(PYTHON310)" -m venv $(VENV); }
 	@echo "==> Installing Rasa 3.6.21 and the project (about 2 minutes on a fresh machine)"
-	$(BIN)/python -m pip install --quiet --upgrade "pip==25.3" "setuptools==70.3.0" wheel
+	$(BIN)/python -m pip install --quiet --upgrade "pip==25.3" "setuptools==70.3.0" "wheel==0.45.1"
 	$(BIN)/python -m pip install --progress-bar on -c constraints.txt -e ".[dev]"
 	@touch $@
 
@@ -59,10 +61,9 @@ var:
 	@mkdir -p var
 
 run: $(MODEL) | var
-	@echo "==> Starting the action server (:5055) and the Rasa server (:5005); Ctrl-C stops both."
-	@echo "    Talk to the customer:  curl -s localhost:5005/webhooks/rest/webhook \\"
-	@echo "      -d '{\"sender\": \"me\", \"message\": \"您好，星辰汽车4S店，销售顾问小李为您服务！\"}'"
-	@echo "    or in a terminal:      make chat"
+	@echo "==> Starting the action server (:5055), the Rasa server (:5005) and the web page (:8000)."
+	@echo "    Rehearse in the browser:  http://localhost:8000/  (ready when 'Peilian 陪练 is ready' appears)"
+	@echo "    or in a terminal:         make chat          Ctrl-C stops everything."
 	$(BIN)/honcho start -f Procfile
 
 chat: $(MODEL)
@@ -78,8 +79,16 @@ test-stories: $(MODEL)
 	$(BIN)/rasa test core --e2e --model $(MODEL) --stories tests/test_stories.yml \
 	  --fail-on-prediction-errors --out results/stories
 
-# Fast checks first; then the ones that need the trained model, training or the servers.
-test: validate test-unit test-stories
+# Debian's Chromium for the Playwright browser tests (Playwright downloads no browser here), and a
+# CJK font so the screenshots in test-output/browser show Chinese instead of empty boxes.
+$(CHROMIUM) $(CJK_FONT):
+	@echo "==> Installing Debian's chromium and a Chinese font for the browser tests"
+	@if [ "$$(id -u)" = 0 ]; then sudo=; elif command -v sudo >/dev/null; then sudo="sudo -n"; \
+	  else echo "error: $@ is missing; install it with 'apt-get install chromium fonts-wqy-zenhei' as root"; exit 1; fi; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq chromium fonts-wqy-zenhei
+
+# Fast checks first; then the ones that need the trained model, training, the servers or a browser.
+test: validate test-unit test-stories $(CHROMIUM) $(CJK_FONT)
 	$(BIN)/python -m pytest -m "servers or slow" -q -s
 
 eval: $(MODEL)

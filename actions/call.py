@@ -39,13 +39,23 @@ def load_customer(tracker: Tracker) -> Customer:
     saved: Optional[Dict[str, Any]] = tracker.get_slot("call")
     registry = default_registry()
     restarting = ((tracker.latest_message or {}).get("intent") or {}).get("name") == "start_call"
+    options = call_options(tracker)
     if saved and not (restarting and saved.get("ended_by")):
         state = CallState.from_dict(saved)
-        return Customer(registry.get(state.persona_id), state)
-    options = call_options(tracker)
-    persona = registry.get(str(options.get("persona") or DEFAULT_PERSONA))
-    today = date.fromisoformat(options["date"]) if options.get("date") else date.today()
-    return Customer.new_call(persona, _seed(options.get("seed")), today)
+        customer = Customer(registry.get(state.persona_id), state)
+    else:
+        persona = registry.get(str(options.get("persona") or DEFAULT_PERSONA))
+        today = date.fromisoformat(options["date"]) if options.get("date") else date.today()
+        customer = Customer.new_call(persona, _seed(options.get("seed")), today)
+        customer.state.trainee = str(options.get("trainee") or "")[:64]
+    _note_pick_up(customer.state, options.get("rings"))
+    return customer
+
+
+def _note_pick_up(state: CallState, rings: Any) -> None:
+    """The web widget counts the rings before an inbound pick-up and sends them with each turn."""
+    if state.rings is None and isinstance(rings, int) and not isinstance(rings, bool) and 0 <= rings < 100:
+        state.rings = rings
 
 
 def trainee_turn(tracker: Tracker) -> TraineeTurn:
@@ -72,7 +82,8 @@ def grade_finished_call(tracker: Tracker, customer: Customer, reply: Reply) -> S
     pairs, parses, _ = turns_from_events(tracker.events)
     if reply.text:
         pairs.append(("customer", reply.text))
-    transcript = transcript_from(call_info_for(customer.persona), pairs, customer.state.ended_by)
+    info = call_info_for(customer.persona, customer.state.rings)
+    transcript = transcript_from(info, pairs, customer.state.ended_by)
     return Grader(parse_from(parses)).grade(transcript)
 
 

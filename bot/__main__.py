@@ -40,6 +40,10 @@ def main(argv: Optional[List[str]] = None) -> int:
         sub.add_argument("folder", nargs="?", default="tests/golden")
         sub.add_argument("--model", default=None)
 
+    webpage = commands.add_parser("web", help="serve the trainee's web page (needs the Rasa server)")
+    webpage.add_argument("--host", default="localhost")
+    webpage.add_argument("--port", type=int, default=8000)
+
     personas = commands.add_parser("personas", help="trainers' tools for persona files")
     persona_commands = personas.add_subparsers(dest="persona_command", required=True)
     persona_commands.add_parser("list", help="the playable personas (and files skipped as broken)")
@@ -69,6 +73,11 @@ def main(argv: Optional[List[str]] = None) -> int:
         if args.persona_command == "validate":
             return tools.run_validate(args.files)
         return tools.run_new(args.persona_id)
+    if args.command == "web":
+        from bot.web.app import serve
+
+        serve(args.host, args.port)
+        return 0
     if args.command == "eval":
         from bot.cli.evaluate import run_eval
 

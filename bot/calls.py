@@ -11,11 +11,11 @@ from bot.transcript import CallInfo, Transcript, Turn
 NOT_CUSTOMER_WORDS = ("scorecard", "error")
 
 
-def call_info_for(persona) -> CallInfo:
+def call_info_for(persona, rings: Optional[int] = None) -> CallInfo:
     return CallInfo(
         direction=persona.direction, company=persona.company, company_aliases=persona.company_aliases,
         address=persona.address, customer_surname=persona.surname, customer_honorific=persona.honorific,
-        persona=persona.id,
+        persona=persona.id, rings=rings,
     )
 
 

@@ -7,6 +7,7 @@
       address: 滨江路88号            # optional: where the trainee works
       customer: {surname: 马, honorific: 师傅}   # optional: known before the call (outbound)
       persona: car_showroom_inbound # optional: company and customer taken from the persona file
+      rings: 2                      # optional, inbound: rings before the trainee picked up
     turns:
       - trainee: 您好,星辰汽车4S店,销售顾问小李为您服务!
       - customer: 你好,我想问一下X5什么价格?
@@ -52,6 +53,7 @@ class CallInfo:
     customer_surname: str = ""
     customer_honorific: str = ""
     persona: str = ""
+    rings: Optional[int] = None  # inbound: rings before pick-up, when recorded (web widget)
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,8 @@ class Transcript:
                                 "honorific": self.call.customer_honorific}
         if self.call.persona:
             call["persona"] = self.call.persona
+        if self.call.rings is not None:
+            call["rings"] = self.call.rings
         turns: List[Dict[str, str]] = [{t.speaker: t.text} for t in self.turns]
         if self.hangup:
             turns.append({"hangup": self.hangup})
@@ -179,6 +183,9 @@ def _call_info(node: Dict[str, Any], name: str, personas) -> CallInfo:
         aliases = [aliases]
     if not isinstance(aliases, (list, tuple)) or not all(isinstance(a, str) for a in aliases):
         raise TranscriptError(name, "call.company_aliases", "must be a list of strings", _line(node, "company_aliases"))
+    rings = node.get("rings")
+    if rings is not None and (not isinstance(rings, int) or isinstance(rings, bool) or rings < 0):
+        raise TranscriptError(name, "call.rings", f"must be a whole number >= 0, got {rings!r}", _line(node, "rings"))
     customer = node.get("customer") or {}
     if not isinstance(customer, dict):
         raise TranscriptError(name, "call.customer", "must be a mapping with surname and honorific", _line(node, "customer"))
@@ -190,4 +197,5 @@ def _call_info(node: Dict[str, Any], name: str, personas) -> CallInfo:
         customer_surname=str(customer.get("surname") or values.get("customer_surname", "")),
         customer_honorific=str(customer.get("honorific") or values.get("customer_honorific", "")),
         persona=persona_id,
+        rings=rings,
     )

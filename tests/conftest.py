@@ -54,7 +54,43 @@ def servers():
     personas = workdir / "personas"
     shutil.rmtree(personas, ignore_errors=True)
     shutil.copytree(PROJECT / "data" / "personas", personas)
-    instance, processes = running.start(workdir, env={"PEILIAN_PERSONAS_DIR": str(personas)})
+    # Shorter ring cycles than the product's 3 s keep the browser tests quick; counting is the same.
+    instance, processes = running.start(workdir, env={"PEILIAN_PERSONAS_DIR": str(personas), "PEILIAN_RING_MS": "700"})
     instance.personas = personas
     yield instance
     running.stop(processes)
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = PROJECT / "test-output" / "browser"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (no browser download); `make test` installs it."""
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make test` (it installs Debian's chromium) "
+                    "or `apt-get install chromium`")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                  "--autoplay-policy=no-user-gesture-required"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A phone-sized page; any JavaScript error on it fails the test."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    tab = context.new_page()
+    errors = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.set_default_timeout(30_000)
+    yield tab
+    context.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"

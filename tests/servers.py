@@ -23,6 +23,7 @@ class Servers:
     rasa_url: str
     actions_url: str
     workdir: Path
+    web_url: str = ""
     personas: Optional[Path] = None
 
     def say(self, sender: str, message: str, metadata: Optional[Dict[str, Any]] = None) -> List[Dict[str, Any]]:
@@ -59,7 +60,7 @@ def _wait(url: str, process: subprocess.Popen, log: Path, timeout: float = 180) 
     raise RuntimeError(f"{url} did not come up in {timeout:.0f}s; see {log}")
 
 
-def start(workdir: Path, rasa_port: int = 5105, actions_port: int = 5155,
+def start(workdir: Path, rasa_port: int = 5105, actions_port: int = 5155, web_port: int = 8100,
           env: Optional[Dict[str, str]] = None) -> tuple:
     if not MODEL.exists():
         raise RuntimeError(f"no trained model at {MODEL}: run `make model` (make test does) first")
@@ -71,13 +72,15 @@ def start(workdir: Path, rasa_port: int = 5105, actions_port: int = 5155,
         encoding="utf-8",
     )
     environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-                   **(env or {})}
+                   "PEILIAN_RASA_URL": f"http://localhost:{rasa_port}", **(env or {})}
     processes = []
     logs = []
     for name, command in (
         ("actions", [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(actions_port)]),
-        ("rasa", [str(BIN / "rasa"), "run", "--model", str(MODEL), "--enable-api", "--port", str(rasa_port),
-                  "--credentials", str(PROJECT / "credentials.yml"), "--endpoints", str(endpoints)]),
+        ("rasa", [str(BIN / "rasa"), "run", "--model", str(MODEL), "--enable-api", "--cors", "*",
+                  "--port", str(rasa_port), "--credentials", str(PROJECT / "credentials.yml"),
+                  "--endpoints", str(endpoints)]),
+        ("web", [sys.executable, "-m", "bot", "web", "--port", str(web_port)]),
     ):
         log = workdir / f"{name}.log"
         logs.append(log)
@@ -86,10 +89,12 @@ def start(workdir: Path, rasa_port: int = 5105, actions_port: int = 5155,
     try:
         _wait(f"http://localhost:{actions_port}/health", processes[0], logs[0])
         _wait(f"http://localhost:{rasa_port}/status", processes[1], logs[1])
+        _wait(f"http://localhost:{web_port}/api/config", processes[2], logs[2])
     except Exception:
         stop(processes)
         raise
-    servers = Servers(f"http://localhost:{rasa_port}", f"http://localhost:{actions_port}/webhook", workdir)
+    servers = Servers(f"http://localhost:{rasa_port}", f"http://localhost:{actions_port}/webhook", workdir,
+                      web_url=f"http://localhost:{web_port}")
     return servers, processes
 
 

@@ -92,3 +92,18 @@ async def test_unknown_persona_is_reported_not_raised(tracker, dispatcher, domai
 
     assert events == []
     assert dispatcher.messages[0]["custom"]["reason"] == "unknown_persona"
+
+
+async def test_rings_and_trainee_from_the_widget_are_kept_and_graded(tracker, dispatcher, domain):
+    first = tracker("first_turn_greet", metadata={"persona": "car_showroom_inbound", "seed": 7,
+                                                  "rings": 5, "trainee": "小李-001"})
+    events = await ActionReactToGreeting().run(dispatcher, first, domain)
+    call = slot_value(events, "call")
+    assert call["rings"] == 5 and call["trainee"] == "小李-001"
+
+    closing = tracker("call_closing", metadata={"rings": 5})
+    closing.slots["call"]["rings"] = None
+    events = await ActionSayGoodbye().run(dispatcher, closing, domain)
+    card = slot_value(events, "scorecard")
+    greeting = next(c for c in card["criteria"] if c["id"] == "greeting")
+    assert not greeting["passed"] and "铃响5声" in greeting["feedback"]

@@ -173,3 +173,10 @@ def test_busy_customer_loses_patience_unless_offered_a_call_back():
     assert not c.state.busy
     reply = c.say_goodbye(T("不打扰您了，再见", "goodbye"))
     assert reply.hangup and reply.event["by"] == "customer"
+
+
+def test_the_address_answers_the_location_question_whatever_the_intent():
+    customer = Customer.new_call(PERSONA, 7, date(2026, 11, 22))
+    customer.state.pending = "location"
+    customer.react_to_answer(TraineeTurn("我们店在滨江路88号，到了您直接找我小李就行", "give_contact", ()))
+    assert customer.state.address_known and "location" in customer.state.answered

@@ -168,3 +168,35 @@ def test_rubric_weights_must_add_up_to_100(tmp_path):
 def test_kappa():
     assert cohen_kappa([True, False, True, False], [True, False, True, False]) == 1.0
     assert cohen_kappa([True, True, False, False], [True, False, True, False]) == 0.0
+
+
+def ringing(rings: Optional[int]) -> CallInfo:
+    return CallInfo(direction="inbound", company="星辰汽车4S店", company_aliases=("星辰汽车",), rings=rings)
+
+
+@pytest.mark.parametrize("rings", [1, 3])
+def test_picking_up_within_three_rings_is_noted(rings):
+    result = grade(GOOD_CAR, ringing(rings)).result("greeting")
+    assert result.passed and f"铃响{rings}声接听" in result.feedback
+
+
+def test_picking_up_after_the_third_ring_without_apology_fails_the_greeting():
+    result = grade(GOOD_CAR, ringing(5)).result("greeting")
+    assert not result.passed and "铃响5声" in result.feedback and "让您久等了" in result.feedback
+
+
+def test_picking_up_late_with_an_apology_passes():
+    turns = replace(GOOD_CAR, 1, "您好，星辰汽车4S店，销售顾问小李，让您久等了！")
+    result = grade(turns, ringing(5)).result("greeting")
+    assert result.passed and "已致歉" in result.feedback
+
+
+def test_unrecorded_rings_are_not_graded():
+    assert "铃响" not in grade(GOOD_CAR, ringing(None)).result("greeting").feedback
+
+
+def test_asking_for_a_moment_on_the_phone_is_not_asking_for_the_number():
+    turns = [("trainee", "马师傅您好，我是九鑫汽运服务站的小王，您现在方便接听电话吗？", "ask_good_time"),
+             ("customer", "方便，你说。", "")]
+    result = grade(turns, TRUCK, hangup="trainee").result("contact_exchange")
+    assert not result.passed and result.feedback.startswith("没有留取客户电话")

@@ -28,8 +28,8 @@ def test_a_whole_inbound_call(servers):
 
     def turn(text: str):
         replies = servers.say(sender, text, meta)
-        said.extend(r.get("text") for r in replies
-                    if r.get("text") and (r.get("custom") or {}).get("event") != "scorecard")
+        # The scorecard's summary is the product talking, not the customer.
+        said.extend(r["text"] for r in replies if r.get("text") and not r["text"].startswith("通话评分"))
         return replies
 
     first = turn("您好，星辰汽车4S店，销售顾问小李为您服务！")
@@ -50,7 +50,7 @@ def test_a_whole_inbound_call(servers):
     assert customs[-1]["event"] == "scorecard" and "custom" in last[-1]  # the scorecard comes last
 
     assert all(CJK.search(text) for text in said), said
-    assert all(persona_says(text) for text in said), said
+    assert all(persona_says(text) for text in said), [t for t in said if not persona_says(t)]
     tracker = servers.tracker(sender)
     assert tracker["slots"]["call"]["agreed_slot"] == "周六上午"
     assert tracker["slots"]["call"]["ended_by"] == "customer"

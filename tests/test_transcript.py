@@ -74,3 +74,16 @@ def test_events_to_turns_skip_control_messages_and_scorecards():
     pairs, parses, hangup = turns_from_events(events)
     assert pairs == [("customer", "喂，哪位？"), ("trainee", "您好，我是小王"), ("customer", "好的，再见。")]
     assert parses[0]["intent"]["name"] == "greet" and hangup == "customer"
+
+
+def test_rings_round_trip_and_bad_rings_are_named(tmp_path):
+    good = tmp_path / "rings.yml"
+    good.write_text("call: {direction: inbound, company: 星辰汽车4S店, rings: 4}\nturns:\n  - trainee: 您好\n",
+                    encoding="utf-8")
+    transcript = load_transcript(good)
+    assert transcript.call.rings == 4 and "rings: 4" in transcript.to_yaml()
+    bad = tmp_path / "bad.yml"
+    bad.write_text("call:\n  direction: inbound\n  company: 星辰汽车4S店\n  rings: many\nturns:\n  - trainee: 您好\n",
+                   encoding="utf-8")
+    with pytest.raises(TranscriptError, match=r"bad.yml:4: call.rings"):
+        load_transcript(bad)

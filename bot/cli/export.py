@@ -44,7 +44,7 @@ def run_export(call_id: str, endpoints: Optional[str], output: Optional[str],
         print(f"error: call {call_id!r} has no known persona (was it a rehearsal?)", file=err)
         return 2
     pairs, _, hangup = turns_from_events(state["events"])
-    text = transcript_from(call_info_for(persona), pairs, hangup).to_yaml()
+    text = transcript_from(call_info_for(persona, call.get("rings")), pairs, hangup).to_yaml()
     if output:
         Path(output).write_text(text, encoding="utf-8")
     else:

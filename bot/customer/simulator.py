@@ -122,6 +122,11 @@ class Customer:
                 self.state.patience -= 1
                 reply.lines.append(self.line("talked_over"))
         self.state.started = True
+        if turn is not None and self.persona.address and normalize(self.persona.address) in normalize(turn.text):
+            # The address answers "你们在哪？" whatever else the turn does (找我小李就行 reads as give_contact).
+            self.state.address_known = True
+            if self.state.pending == "location":
+                self._mark_answered("location")
         if turn is not None and self.state.busy and turn.intent not in WHILE_BUSY:
             # Pressing on after "not a good moment" (电话预约: offer to call back instead).
             self.state.patience -= 1

@@ -28,6 +28,8 @@ class CallState:
     busy: bool = False
     ended_by: Optional[str] = None  # "customer" | "trainee"
     end_reason: Optional[str] = None  # goodbye | impatient | dragging | trainee_hangup
+    trainee: str = ""  # name or id the trainee gave in the web widget
+    rings: Optional[int] = None  # inbound: rings before the trainee picked up (web widget)
 
     @property
     def ended(self) -> bool:

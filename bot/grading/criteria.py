@@ -23,7 +23,8 @@ GIVES_SURNAME = re.compile(rf"(?:免贵姓|我姓|姓|我叫|叫我)({SURNAME})"
 ASKS_NAME = re.compile(r"贵姓|怎么称呼|尊姓|姓什么|怎么叫您|称呼您|您是哪位|名字")
 SELF_NAME = re.compile(rf"小({SURNAME})|(?:我是|我叫|我姓)")
 SELF_REFERENCE = re.compile(r"(我是|我叫|我姓|找|联系|打给)$")
-ASKS_PHONE = re.compile(r"电话|手机|号码|联系方式|微信")
+# 电话 as "the number", not the call itself (方便接听电话吗, 打电话, 电话里).
+ASKS_PHONE = re.compile(r"(?<!接听)(?<!接)(?<!打)(?<!通)(?<!来)电话(?![里中])|手机|号码|联系方式|微信")
 INVITES = re.compile(r"(欢迎|邀请|请您|您).{0,10}(过来|回来|来|到)(?!电)|拜访|上门|登门|见面|见个面|当面")
 REFERENCE_DATE = date(2026, 1, 5)  # for weekday arithmetic only: concreteness doesn't depend on it
 
@@ -78,10 +79,22 @@ def greeting(call: Call) -> CriterionResult:
         missing.append(f"公司名称（{call.transcript.call.company}）")
     if not (SELF_NAME.search(first.text) or call.rubric.has(first.text, "roles") or call.rubric.has(first.text, "self_intro")):
         missing.append("自己的姓名或岗位")
+    rings = call.transcript.call.rings
+    if rings is not None and rings > call.rubric.max_rings and not call.rubric.has(first.text, "kept_waiting"):
+        missing.append(f"铃响{rings}声才接听后的致歉（让您久等了）")
     if not missing:
-        return call.result("greeting", True, [first], "开场规范：问候、公司名称、姓名或岗位齐全。")
+        return call.result("greeting", True, [first], "开场规范：问候、公司名称、姓名或岗位齐全。" + _pickup_note(call))
     return call.result("greeting", False, [first],
                        f"第一句缺少{'、'.join(missing)}。标准：{call.standard('greeting')}")
+
+
+def _pickup_note(call: Call) -> str:
+    rings = call.transcript.call.rings
+    if rings is None:
+        return ""
+    if rings <= call.rubric.max_rings:
+        return f"铃响{rings}声接听，符合「铃响三声内接听」。"
+    return f"铃响{rings}声才接听，已致歉。"
 
 
 def _customer_surname(call: Call) -> Tuple[Optional[str], Optional[ReadTurn]]:

@@ -17,7 +17,7 @@ CRITERIA = (
 CORE = CRITERIA[:4]
 PHRASE_LISTS = (
     "greeting", "self_intro", "roles", "thanks", "goodbye", "invitation", "needs_questions",
-    "confirm_markers", "exaggerations", "rash_promises", "fillers", "rude", "apology",
+    "confirm_markers", "exaggerations", "rash_promises", "fillers", "rude", "apology", "kept_waiting",
 )
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "rubric.yml"
 
@@ -44,6 +44,7 @@ class Rubric:
     max_fillers: int
     monologue_chars: int
     closing_window: int
+    max_rings: int
 
     def has(self, text: str, phrase_list: str) -> bool:
         return any(p in text for p in self.phrases[phrase_list])
@@ -87,7 +88,8 @@ def load_rubric(path: Path = DEFAULT_PATH) -> Rubric:
     topics = _string_lists(name, data.get("question_topics"), "question_topics", None)
     thresholds = data.get("thresholds") or {}
     values = {}
-    for key, default in (("max_fillers", 3), ("monologue_chars", 150), ("closing_window", 2)):
+    for key, default in (("max_fillers", 3), ("monologue_chars", 150), ("closing_window", 2),
+                         ("max_rings", 3)):
         value = thresholds.get(key, default)
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             raise RubricError(name, f"thresholds.{key}", f"must be a whole number >= 1, got {value!r}")

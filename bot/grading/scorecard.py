@@ -24,6 +24,7 @@ class CriterionResult:
     def to_dict(self) -> Dict[str, Any]:
         return {
             "id": self.id,
+            "label": LABELS.get(self.id, self.id),
             "passed": self.passed,
             "points": self.points,
             "max_points": self.max_points,
