@@ -65,9 +65,12 @@ CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = PROJECT / "test-output" / "browser"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Debian's Chromium driven by Playwright (no browser download); `make test` installs it."""
+    """Debian's Chromium driven by Playwright (no browser download); `make test` installs it.
+
+    Module-scoped: Playwright's sync API holds an event loop while it runs, and later tests that
+    load a Rasa agent need to start their own."""
     from playwright.sync_api import sync_playwright
 
     if not CHROMIUM.exists():

@@ -33,7 +33,7 @@ def test_json_lines_and_a_malformed_file_does_not_stop_the_others():
         "greeting", "name_capture", "invitation", "closing", "needs_discovery",
         "question_handling", "contact_exchange", "confirmation", "courtesy"]
     for criterion in card["criteria"]:
-        assert set(criterion) == {"id", "passed", "points", "max_points", "evidence", "feedback"}
+        assert set(criterion) == {"id", "label", "passed", "points", "max_points", "evidence", "feedback"}
         assert all(set(e) == {"turn", "text"} for e in criterion["evidence"])
     greeting = card["criteria"][0]
     assert greeting["passed"] and greeting["evidence"] == [{"turn": 1, "text": "您好，星辰汽车4S店，销售顾问小李为您服务！"}]

@@ -147,6 +147,8 @@
         el("p", { class: "pl-tags", text: [exam.industry_label, exam.direction_label, exam.difficulty_label].join(" · ") }),
         el("button", { class: "pl-primary pl-start-exam", type: "button", text: "开始考试", onclick: function () { start(exam); } })
       ]);
+    } else if (!this.personas.length) {
+      list = el("p", { class: "pl-error", text: "还没有可用的场景：请培训师在 data/personas/ 中添加角色文件。" });
     } else {
       list = el("div", { class: "pl-personas" }, this.personas.map(function (p) {
         return el("button", { class: "pl-persona", type: "button", "data-persona": p.id, onclick: function () { start(p); } }, [
