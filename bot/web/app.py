@@ -133,7 +133,6 @@ class PeilianWeb:
             public = f"{request.scheme}://{f'[{host}]' if ':' in host else host}:{port}"
         return web.json_response({
             "rasa_url": public, "max_message_chars": MAX_MESSAGE_CHARS, "ring_ms": self.settings.ring_ms,
-            "max_rings": 3,
         })
 
     async def personas(self, _: web.Request) -> web.Response:
@@ -167,21 +166,19 @@ class PeilianWeb:
         return web.json_response({"record_card": result, "scorecard": (tracker.get("slots") or {}).get("scorecard")})
 
     async def _tracker(self, call_id: str) -> Dict[str, Any]:
-        url = f"{self.settings.rasa_url}/conversations/{quote(call_id, safe='')}/tracker"
-        try:
-            async with self.http.get(url) as response:
-                if response.status != 200:
-                    raise ApiError(502, f"Rasa answered {response.status} for call {call_id}")
-                return await response.json()
-        except aiohttp.ClientError as error:
-            raise ApiError(503, f"Rasa is not reachable at {self.settings.rasa_url}: {error}") from None
+        return await self._rasa("GET", call_id, "tracker")
 
     async def _post_events(self, call_id: str, events: list) -> None:
-        url = f"{self.settings.rasa_url}/conversations/{quote(call_id, safe='')}/tracker/events"
+        await self._rasa("POST", call_id, "tracker/events", json=events, params={"include_events": "NONE"})
+
+    async def _rasa(self, method: str, call_id: str, path: str, **kwargs: Any) -> Dict[str, Any]:
+        """One call to Rasa's HTTP API about a conversation; failures become ApiErrors."""
+        url = f"{self.settings.rasa_url}/conversations/{quote(call_id, safe='')}/{path}"
         try:
-            async with self.http.post(url, json=events, params={"include_events": "NONE"}) as response:
+            async with self.http.request(method, url, **kwargs) as response:
                 if response.status != 200:
-                    raise ApiError(502, f"Rasa answered {response.status} storing the record card")
+                    raise ApiError(502, f"Rasa answered {response.status} to {method} {path} for call {call_id}")
+                return await response.json()
         except aiohttp.ClientError as error:
             raise ApiError(503, f"Rasa is not reachable at {self.settings.rasa_url}: {error}") from None
 

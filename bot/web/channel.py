@@ -20,13 +20,13 @@ from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
 
-MAX_MESSAGE_CHARS = 2000  # the widget refuses far shorter turns; this guards the NLU from pastes
+REFUSE_ABOVE_CHARS = 2000  # the widget refuses far shorter turns; this guards the NLU from pastes
 
 
 def _refused(message: Any) -> Optional[str]:
     if not isinstance(message, str) or not message.strip():
         return "empty_message"
-    if len(message) > MAX_MESSAGE_CHARS:
+    if len(message) > REFUSE_ABOVE_CHARS:
         return "message_too_long"
     return None
 
