@@ -30,6 +30,9 @@ async def test_persona_cards_describe_each_scenario(client):
 async def test_config_points_the_browser_at_rasa_on_the_page_host(client):
     config = await (await client.get("/api/config", headers={"Host": "trainer.example:8000"})).json()
     assert config["rasa_url"] == "http://trainer.example:9" and config["max_message_chars"] == 300
+    card = config["record_card"]
+    assert [f["id"] for f in card["fields"]] == ["name", "phone", "interest", "budget", "visit", "class"]
+    assert card["classes"][0] == {"class": "A", "meaning": "购买意向强烈，1–2天内购买", "next_call": "每天跟进一次"}
 
 
 @pytest.mark.parametrize("body, field", [

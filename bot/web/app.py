@@ -25,7 +25,8 @@ from aiohttp import web
 
 from bot.calls import turns_from_events
 from bot.customer.state import CallState
-from bot.grading.record_card import CallFacts, RecordCardError, check_card, customer_lines, parse_card
+from bot.grading.record_card import (CADENCE, FIELDS, MAX_FIELD_CHARS, CallFacts, RecordCardError, cadence,
+                                     check_card, customer_lines, parse_card)
 from bot.personas.registry import PersonaRegistry, UnknownPersona, default_registry
 
 log = logging.getLogger(__name__)
@@ -133,6 +134,11 @@ class PeilianWeb:
             public = f"{request.scheme}://{f'[{host}]' if ':' in host else host}:{port}"
         return web.json_response({
             "rasa_url": public, "max_message_chars": MAX_MESSAGE_CHARS, "ring_ms": self.settings.ring_ms,
+            "record_card": {
+                "fields": [{"id": field, "label": label} for field, label in FIELDS.items()],
+                "classes": [cadence(c) for c in CADENCE],
+                "max_chars": MAX_FIELD_CHARS,
+            },
         })
 
     async def personas(self, _: web.Request) -> web.Response:
@@ -151,7 +157,8 @@ class PeilianWeb:
         except RecordCardError as error:
             raise ApiError(400, error.message, error.field) from None
         tracker = await self._tracker(call_id)
-        call = (tracker.get("slots") or {}).get("call") or {}
+        slots = tracker.get("slots") or {}
+        call = slots.get("call") or {}
         if not call.get("ended_by"):
             raise ApiError(409, "the call has not ended yet")
         try:
@@ -163,7 +170,7 @@ class PeilianWeb:
         result = check_card(card, CallFacts.from_call(persona, state, customer_lines(pairs))).to_dict()
         result["card"] = card
         await self._post_events(call_id, [{"event": "slot", "name": "record_card", "value": result}])
-        return web.json_response({"record_card": result, "scorecard": (tracker.get("slots") or {}).get("scorecard")})
+        return web.json_response({"record_card": result, "scorecard": slots.get("scorecard")})
 
     async def _tracker(self, call_id: str) -> Dict[str, Any]:
         return await self._rasa("GET", call_id, "tracker")

@@ -17,20 +17,11 @@
   var BASE = new URL(".", script ? script.src : window.location.href).href;
   var SOCKET_IO = "static/vendor/socket.io-4.7.5.min.js";
   var MISSED_AFTER_RINGS = 10;
-  var CLASSES = [
-    ["A", "A类：购买意向强烈，1–2天内购买"],
-    ["B", "B类：购买意向强烈，1–2周内购买"],
-    ["C", "C类：有购买意向，还在比较"],
-    ["D", "D类：长期需求，尚未决定或在等待"],
-    ["E", "E类：目前没有需求或购买能力"]
-  ];
-  var CARD_FIELDS = [
-    ["name", "客户姓名", "如：王先生"],
-    ["phone", "联系电话", "客户留下的号码"],
-    ["interest", "意向（车型/户型）", "如：星辰X5"],
-    ["budget", "预算", "如：20万"],
-    ["visit", "约定到访时间", "如：周六上午；没有约定就留空"]
-  ];
+  // Hints only: the card's fields, labels and the classes come from /api/config (record_card.py).
+  var PLACEHOLDERS = {
+    name: "如：王先生", phone: "客户留下的号码", interest: "如：星辰X5", budget: "如：20万",
+    visit: "如：周六上午；没有约定就留空"
+  };
 
   // -- small DOM helpers: text only ------------------------------------------------------------
   function el(tag, attrs, children) {
@@ -282,10 +273,15 @@
   };
 
   Widget.prototype.missed = function () {
+    this.abandon();
+    this.setStatus("未接来电：铃响" + MISSED_AFTER_RINGS + "声没人接，客户挂断了。记住「铃响三声内接听」。");
+  };
+
+  // A call that ends without being graded: only "再练一次" is left.
+  Widget.prototype.abandon = function () {
     window.clearInterval(this.ringTimer);
     this.ended = true;
     this.action.textContent = "";
-    this.setStatus("未接来电：铃响" + MISSED_AFTER_RINGS + "声没人接，客户挂断了。记住「铃响三声内接听」。");
     this.action.appendChild(this.againButton());
   };
 
@@ -384,12 +380,7 @@
         message_too_long: "消息太长，没有发送。"
       };
       this.showNotice(reasons[event.reason] || "出错了：" + event.reason);
-      if (event.reason === "unknown_persona") {
-        window.clearInterval(this.ringTimer);
-        this.ended = true;
-        this.action.textContent = "";
-        this.action.appendChild(this.againButton());
-      }
+      if (event.reason === "unknown_persona") this.abandon();
     }
   };
 
@@ -418,13 +409,17 @@
   Widget.prototype.recordCard = function () {
     var self = this;
     var inputs = {};
-    var fields = CARD_FIELDS.map(function (f) {
-      inputs[f[0]] = el("input", { type: "text", name: f[0], maxlength: "100", placeholder: f[2] });
-      return el("label", { class: "pl-field" }, [el("span", { text: f[1] }), inputs[f[0]]]);
+    var card = this.config.record_card;
+    var fields = card.fields.map(function (f) {
+      if (f.id === "class") {
+        inputs[f.id] = el("select", { name: f.id }, [el("option", { value: "", text: "请选择客户等级" })].concat(
+          card.classes.map(function (c) { return el("option", { value: c["class"], text: c["class"] + "类：" + c.meaning }); })));
+      } else {
+        inputs[f.id] = el("input", { type: "text", name: f.id, maxlength: String(card.max_chars),
+                                     placeholder: PLACEHOLDERS[f.id] || "" });
+      }
+      return el("label", { class: "pl-field" }, [el("span", { text: f.label }), inputs[f.id]]);
     });
-    inputs["class"] = el("select", { name: "class" }, [el("option", { value: "", text: "请选择客户等级" })].concat(
-      CLASSES.map(function (c) { return el("option", { value: c[0], text: c[1] }); })));
-    fields.push(el("label", { class: "pl-field" }, [el("span", { text: "客户等级" }), inputs["class"]]));
     var error = el("p", { class: "pl-error", role: "alert" });
     var submit = el("button", { class: "pl-primary pl-submit-card", type: "submit", text: "提交并查看评分" });
     var form = el("form", { class: "pl-card-form" }, fields.concat([error, submit]));
