@@ -8,6 +8,8 @@ INSTALLED := $(VENV)/.installed
 MODEL     := models/peilian.tar.gz
 CHROMIUM  := /usr/bin/chromium
 CJK_FONT  := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
+# PostgreSQL's server binaries for the storage tests: on PATH, else Debian's package location.
+INITDB    := $(or $(shell command -v initdb 2>/dev/null),$(lastword $(sort $(wildcard /usr/lib/postgresql/*/bin/initdb))),/usr/lib/postgresql/15/bin/initdb)
 RASA_DATA := data/nlu.yml data/rules.yml
 TRAIN_INPUTS := config.yml domain.yml $(RASA_DATA) $(wildcard data/jieba/*.txt) $(wildcard bot/nlu/*.py)
 
@@ -61,7 +63,8 @@ var:
 	@mkdir -p var
 
 run: $(MODEL) | var
-	@echo "==> Starting the action server (:5055), the Rasa server (:5005) and the web page (:8000)."
+	@$(BIN)/python -m bot setup
+	@echo "==> Starting the action server (:5055), the Rasa server (:5005) and the web page (:8000), on 127.0.0.1."
 	@echo "    Rehearse in the browser:  http://localhost:8000/  (ready when 'Peilian 陪练 is ready' appears)"
 	@echo "    or in a terminal:         make chat          Ctrl-C stops everything."
 	$(BIN)/honcho start -f Procfile
@@ -72,7 +75,8 @@ chat: $(MODEL)
 validate: $(INSTALLED)
 	$(BIN)/rasa data validate --config config.yml --domain domain.yml --data $(RASA_DATA) --fail-on-warnings
 
-test-unit: $(INSTALLED)
+# The storage tests run on SQLite and on a real PostgreSQL that they start themselves.
+test-unit: $(INSTALLED) $(INITDB)
 	$(BIN)/python -m pytest -m "not servers and not slow" -q
 
 test-stories: $(MODEL)
@@ -86,6 +90,12 @@ $(CHROMIUM) $(CJK_FONT):
 	@if [ "$$(id -u)" = 0 ]; then sudo=; elif command -v sudo >/dev/null; then sudo="sudo -n"; \
 	  else echo "error: $@ is missing; install it with 'apt-get install chromium fonts-wqy-zenhei' as root"; exit 1; fi; \
 	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq chromium fonts-wqy-zenhei
+
+$(INITDB):
+	@echo "==> Installing Debian's PostgreSQL server binaries for the storage tests"
+	@if [ "$$(id -u)" = 0 ]; then sudo=; elif command -v sudo >/dev/null; then sudo="sudo -n"; \
+	  else echo "error: $@ is missing; install it with 'apt-get install postgresql' as root"; exit 1; fi; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq postgresql
 
 # Fast checks first; then the ones that need the trained model, training, the servers or a browser.
 test: validate test-unit test-stories $(CHROMIUM) $(CJK_FONT)

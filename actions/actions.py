@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Text
@@ -10,7 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.call import grade_finished_call, load_customer, send, send_scorecard, trainee_turn
+from actions.call import grade_and_store, load_customer, send, send_scorecard, trainee_turn
 from bot.customer.simulator import Customer, Reply, TraineeTurn
 from bot.personas.registry import UnknownPersona
 
@@ -45,9 +46,10 @@ class CustomerAction(Action, ABC):
         send(dispatcher, reply)
         events = [SlotSet("call", customer.state.to_dict())]
         if reply.hangup:
-            card = grade_finished_call(tracker, customer, reply)
+            # Grading and the database write block: off the action server's event loop.
+            card = await asyncio.get_running_loop().run_in_executor(None, grade_and_store, tracker, customer, reply)
             send_scorecard(dispatcher, card)
-            events.append(SlotSet("scorecard", card.to_dict()))
+            events.append(SlotSet("scorecard", card))
         return events
 
 

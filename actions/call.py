@@ -1,7 +1,13 @@
-"""Reading the call from a tracker and writing the customer's reply back (shared by the actions)."""
+"""Reading the call from a tracker and writing the customer's reply back (shared by the actions).
+
+The tracker's metadata was checked by the channel (bot.messages): rings, the trainee and the
+source only come from our own web app. The finished call is graded here, from the turns Rasa
+recorded, and stored in our tables before the customer's last words go out.
+"""
 
 from __future__ import annotations
 
+import logging
 import random
 from datetime import date
 from typing import Any, Dict, Optional
@@ -11,27 +17,29 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.calls import call_info_for, transcript_from, turns_from_events
 from bot.customer.simulator import Customer, Reply, TraineeTurn
+from bot.customer.state import CallState
 from bot.grading import Grader, Scorecard
 from bot.grading.analysis import parse_from
-from bot.customer.state import CallState
+from bot.messages import MessageError, clean_metadata
 from bot.personas.registry import DEFAULT_PERSONA, default_registry
+from bot.store import calls as stored_calls
+from bot.store.database import database
+
+log = logging.getLogger(__name__)
 
 
 def call_options(tracker: Tracker) -> Dict[str, Any]:
-    """Persona, seed and date for a new call: `/start_call{"persona": ..}` entities or metadata."""
-    message = tracker.latest_message or {}
-    options: Dict[str, Any] = dict(message.get("metadata") or {})
-    for entity in message.get("entities") or []:
-        if entity.get("entity") in ("persona", "seed"):
-            options[entity["entity"]] = entity.get("value")
-    return options
+    """Persona, seed, date, rings and who is calling, from the latest message's metadata."""
+    raw = (tracker.latest_message or {}).get("metadata") or {}
+    try:
+        return clean_metadata(raw, trusted=True)  # the channel already refused anything worse
+    except MessageError as error:
+        log.warning("ignoring bad metadata from %s: %s", tracker.sender_id, error)
+        return {}
 
 
 def _seed(value: Any) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return random.SystemRandom().randrange(1, 1_000_000)
+    return value if isinstance(value, int) else random.SystemRandom().randrange(1, 1_000_000)
 
 
 def load_customer(tracker: Tracker) -> Customer:
@@ -47,15 +55,10 @@ def load_customer(tracker: Tracker) -> Customer:
         persona = registry.get(str(options.get("persona") or DEFAULT_PERSONA))
         today = date.fromisoformat(options["date"]) if options.get("date") else date.today()
         customer = Customer.new_call(persona, _seed(options.get("seed")), today)
-        customer.state.trainee = str(options.get("trainee") or "")[:64]
-    _note_pick_up(customer.state, options.get("rings"))
+        customer.state.trainee = options.get("trainee", "")
+    if customer.state.rings is None and options.get("rings") is not None:
+        customer.state.rings = options["rings"]  # measured by the web app at pick-up
     return customer
-
-
-def _note_pick_up(state: CallState, rings: Any) -> None:
-    """The web widget counts the rings before an inbound pick-up and sends them with each turn."""
-    if state.rings is None and isinstance(rings, int) and not isinstance(rings, bool) and 0 <= rings < 100:
-        state.rings = rings
 
 
 def trainee_turn(tracker: Tracker) -> TraineeTurn:
@@ -79,13 +82,31 @@ def grade_finished_call(tracker: Tracker, customer: Customer, reply: Reply) -> S
     The trainee turns are read with the intents Rasa already parsed, so the live grade equals a
     re-grade of the exported transcript with the same model.
     """
-    pairs, parses, _ = turns_from_events(tracker.events)
+    transcript = finished_transcript(tracker, customer, reply)
+    return Grader(parse_from(turns_from_events(tracker.events)[1])).grade(transcript)
+
+
+def finished_transcript(tracker: Tracker, customer: Customer, reply: Reply):
+    pairs, _, _ = turns_from_events(tracker.events)
     if reply.text:
         pairs.append(("customer", reply.text))
     info = call_info_for(customer.persona, customer.state.rings)
-    transcript = transcript_from(info, pairs, customer.state.ended_by)
-    return Grader(parse_from(parses)).grade(transcript)
+    return transcript_from(info, pairs, customer.state.ended_by)
 
 
-def send_scorecard(dispatcher: CollectingDispatcher, card: Scorecard) -> None:
-    dispatcher.utter_message(text=card.summary(), json_message={"event": "scorecard", "scorecard": card.to_dict()})
+def grade_and_store(tracker: Tracker, customer: Customer, reply: Reply) -> Dict[str, Any]:
+    """Grade the finished call, store it in our tables, and return the stored scorecard."""
+    card = grade_finished_call(tracker, customer, reply)
+    options = call_options(tracker)
+    state = customer.state
+    call_id = stored_calls.finish_call(
+        database(), conversation_id=tracker.sender_id, source=options.get("source", "rest"),
+        transcript=finished_transcript(tracker, customer, reply), scorecard=card,
+        customer_state=state.to_dict(), seed=state.seed, call_date=date.fromisoformat(state.call_date),
+        trainee=state.trainee, user_id=options.get("user_id"), end_reason=state.end_reason)
+    return {**card.to_dict(), "call_id": call_id}
+
+
+def send_scorecard(dispatcher: CollectingDispatcher, card: Dict[str, Any]) -> None:
+    summary = Scorecard.from_dict(card).summary()
+    dispatcher.utter_message(text=summary, json_message={"event": "scorecard", "scorecard": card})

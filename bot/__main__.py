@@ -1,4 +1,4 @@
-"""Command line: `python -m bot chat | grade | export`."""
+"""Command line: `python -m bot setup | serve | users | settings | chat | grade | regrade | export | ...`."""
 
 from __future__ import annotations
 
@@ -28,21 +28,45 @@ def main(argv: Optional[List[str]] = None) -> int:
     grade.add_argument("files", nargs="+", metavar="FILE")
     grade.add_argument("--json", action="store_true", help="one JSON object per line per file")
     grade.add_argument("--model", default=None, help="trained model (default: models/peilian.tar.gz)")
+    grade.add_argument("--save", action="store_true", help="store each file in the database as a real call")
+    grade.add_argument("--trainee", default="", help="with --save: who made the calls")
 
-    export = commands.add_parser("export", help="write a finished rehearsal as a transcript")
-    export.add_argument("call_id", metavar="CALL_ID", help="the conversation (sender) id")
-    export.add_argument("--endpoints", default=None, help="endpoints.yml naming the tracker store")
+    regrade = commands.add_parser("regrade", help="grade stored calls again under the current rubric")
+    regrade.add_argument("call_ids", nargs="*", metavar="CALL_ID", help="default: every finished call")
+    regrade.add_argument("--model", default=None)
+
+    export = commands.add_parser("export", help="write a stored call as a transcript with its grades")
+    export.add_argument("call_id", metavar="CALL_ID", help="the call id (or a REST conversation's sender id)")
     export.add_argument("-o", "--output", default=None, help="file to write (default: stdout)")
+
+    commands.add_parser("setup", help="secrets into var/, database schema up to date, first admin (make run does)")
+    serve = commands.add_parser("serve", help="run one of the servers of the Procfile")
+    serve.add_argument("server", choices=("actions", "rasa", "web"))
+
+    people = commands.add_parser("users", help="accounts and roles")
+    user_commands = people.add_subparsers(dest="users_command", required=True)
+    user_commands.add_parser("list", help="every account with its role")
+    for name, text in (("add", "add an account (asks for its password)"), ("set-password", "change a password")):
+        sub = user_commands.add_parser(name, help=text)
+        sub.add_argument("name")
+        if name == "add":
+            sub.add_argument("--role", required=True, choices=("trainee", "trainer", "evaluator", "admin"))
+        sub.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    set_role = user_commands.add_parser("set-role", help="change an account's role")
+    set_role.add_argument("name")
+    set_role.add_argument("role", choices=("trainee", "trainer", "evaluator", "admin"))
+    for name in ("disable", "enable"):
+        user_commands.add_parser(name, help=f"{name} an account").add_argument("name")
+
+    switches = commands.add_parser("settings", help="show or change the admin's switches")
+    switches.add_argument("setting", choices=("open-practice",))
+    switches.add_argument("value", nargs="?", choices=("on", "off"))
 
     for name, text in (("eval", "agreement of the grader with labelled transcripts"),
                        ("bench", "grading speed (transcripts per second)")):
         sub = commands.add_parser(name, help=text)
         sub.add_argument("folder", nargs="?", default="tests/golden")
         sub.add_argument("--model", default=None)
-
-    webpage = commands.add_parser("web", help="serve the trainee's web page (needs the Rasa server)")
-    webpage.add_argument("--host", default="localhost")
-    webpage.add_argument("--port", type=int, default=8000)
 
     personas = commands.add_parser("personas", help="trainers' tools for persona files")
     persona_commands = personas.add_subparsers(dest="persona_command", required=True)
@@ -60,11 +84,31 @@ def main(argv: Optional[List[str]] = None) -> int:
     if args.command == "grade":
         from bot.cli.grade import run_grade
 
-        return run_grade(args.files, args.json, args.model)
+        return run_grade(args.files, args.json, args.model, save=args.save, trainee=args.trainee)
+    if args.command == "regrade":
+        from bot.cli.grade import run_regrade
+
+        return run_regrade(args.call_ids, args.model)
     if args.command == "export":
         from bot.cli.export import run_export
 
-        return run_export(args.call_id, args.endpoints, args.output)
+        return run_export(args.call_id, args.output)
+    if args.command == "setup":
+        from bot.cli.users import run_setup
+
+        return run_setup()
+    if args.command == "serve":
+        from bot.cli.serve import serve
+
+        return serve(args.server)
+    if args.command == "users":
+        from bot.cli.users import run_users
+
+        return run_users(args)
+    if args.command == "settings":
+        from bot.cli.users import run_settings
+
+        return run_settings(args)
     if args.command == "personas":
         from bot.cli import personas as tools
 
@@ -73,11 +117,6 @@ def main(argv: Optional[List[str]] = None) -> int:
         if args.persona_command == "validate":
             return tools.run_validate(args.files)
         return tools.run_new(args.persona_id)
-    if args.command == "web":
-        from bot.web.app import serve
-
-        serve(args.host, args.port)
-        return 0
     if args.command == "eval":
         from bot.cli.evaluate import run_eval
 

@@ -12,6 +12,9 @@
       - trainee: 您好,星辰汽车4S店,销售顾问小李为您服务!
       - customer: 你好,我想问一下X5什么价格?
       - hangup: customer            # optional last entry: who put the phone down first
+    rehearsal: {id, trainee, date, source, started_at, ended_at, ...}   # `bot export` only
+    scorecard: {...}                # `bot export` only: the stored grade (ignored when grading)
+    record_card: {...}              # `bot export` only: the trainee's record card and its check
 """
 
 from __future__ import annotations
@@ -71,7 +74,11 @@ class Transcript:
     def customer_turns(self) -> List[Turn]:
         return [t for t in self.turns if t.speaker == "customer"]
 
-    def to_yaml(self) -> str:
+    def to_yaml(self, **sections: Any) -> str:
+        """The file; `sections` are extra top-level entries (an export's scorecard, record card)."""
+        return yaml.safe_dump({**self.to_data(), **sections}, allow_unicode=True, sort_keys=False, width=1000)
+
+    def to_data(self) -> Dict[str, Any]:
         call: Dict[str, Any] = {"direction": self.call.direction, "company": self.call.company}
         if self.call.company_aliases:
             call["company_aliases"] = list(self.call.company_aliases)
@@ -87,7 +94,7 @@ class Transcript:
         turns: List[Dict[str, str]] = [{t.speaker: t.text} for t in self.turns]
         if self.hangup:
             turns.append({"hangup": self.hangup})
-        return yaml.safe_dump({"call": call, "turns": turns}, allow_unicode=True, sort_keys=False, width=1000)
+        return {"call": call, "turns": turns}
 
 
 def _line(node: Any, key: Any = None) -> Optional[int]:

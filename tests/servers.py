@@ -1,4 +1,5 @@
-"""Start and stop the real action server and Rasa server on private ports for a test session."""
+"""The real servers for a test session, started with the Procfile's own commands on free ports of
+127.0.0.1, with a fresh var/ (secrets, SQLite database) in a temporary folder."""
 
 from __future__ import annotations
 
@@ -9,43 +10,93 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
+
+from tests.postgres import free_port
 
 PROJECT = Path(__file__).resolve().parent.parent
 MODEL = PROJECT / "models" / "peilian.tar.gz"
 BIN = Path(sys.executable).parent
 
 
+def procfile() -> Dict[str, List[str]]:
+    """name -> argv, from the Procfile `make run` uses (the .venv path made this interpreter's)."""
+    commands = {}
+    for line in (PROJECT / "Procfile").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, command = line.split(":", 1)
+            argv = command.split()
+            argv[0] = str(BIN / Path(argv[0]).name)
+            commands[name.strip()] = argv
+    return commands
+
+
 @dataclass
 class Servers:
-    rasa_url: str
-    actions_url: str
+    env: Dict[str, str]
     workdir: Path
+    rasa_url: str = ""
     web_url: str = ""
     personas: Optional[Path] = None
+    processes: List[subprocess.Popen] = field(default_factory=list)
 
-    def say(self, sender: str, message: str, metadata: Optional[Dict[str, Any]] = None) -> List[Dict[str, Any]]:
-        body = {"sender": sender, "message": message}
+    @property
+    def token(self) -> str:
+        return (Path(self.env["PEILIAN_VAR_DIR"]) / "rasa-token").read_text().strip()
+
+    @property
+    def store(self):
+        from tests.store_view import StoreView
+
+        return StoreView(self.env["DATABASE_URL"])
+
+    def cli(self, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "bot", *args], cwd=PROJECT, env=self.env, input=stdin,
+                              capture_output=True, text=True, timeout=120)
+
+    def add_user(self, username: str, password: str, role: str = "trainee") -> None:
+        result = self.cli("users", "add", username, "--role", role, "--password-stdin", stdin=password + "\n")
+        assert result.returncode == 0, result.stderr
+
+    def set_open_practice(self, allowed: bool) -> None:
+        result = self.cli("settings", "open-practice", "on" if allowed else "off")
+        assert result.returncode == 0, result.stderr
+
+    def say(self, sender: str, message: str, metadata: Optional[Dict[str, Any]] = None,
+            token: Optional[str] = None) -> Any:
+        """One REST-channel turn (as a script would send it); the JSON answer."""
+        body: Dict[str, Any] = {"sender": sender, "message": message}
         if metadata:
             body["metadata"] = metadata
-        return post_json(f"{self.rasa_url}/webhooks/rest/webhook", body)
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return post_json(f"{self.rasa_url}/webhooks/rest/webhook", body, headers)
+
+
+    def rest(self, body: Any, token: Optional[str] = None) -> Tuple[int, Any]:
+        """(status, JSON) of one raw REST-channel request, errors included."""
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        try:
+            return 200, post_json(f"{self.rasa_url}/webhooks/rest/webhook", body, headers)
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"null")
 
     def tracker(self, sender: str) -> Dict[str, Any]:
-        with urllib.request.urlopen(f"{self.rasa_url}/conversations/{sender}/tracker", timeout=30) as r:
-            return json.loads(r.read())
+        """Rasa's tracker, read with the token as our own tools do."""
+        url = f"{self.rasa_url}/conversations/{sender}/tracker?token={self.token}"
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return json.loads(response.read())
 
 
-def post_json(url: str, body: Dict[str, Any]) -> Any:
-    request = urllib.request.Request(
-        url, data=json.dumps(body).encode("utf-8"), headers={"Content-Type": "application/json"}
-    )
+def post_json(url: str, body: Any, headers: Optional[Dict[str, str]] = None) -> Any:
+    data = body if isinstance(body, bytes) else json.dumps(body).encode("utf-8")
+    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json", **(headers or {})})
     with urllib.request.urlopen(request, timeout=60) as response:
         return json.loads(response.read())
 
 
-def _wait(url: str, process: subprocess.Popen, log: Path, timeout: float = 180) -> None:
+def _wait(url: str, process: subprocess.Popen, log: Path, timeout: float = 240) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -60,49 +111,44 @@ def _wait(url: str, process: subprocess.Popen, log: Path, timeout: float = 180) 
     raise RuntimeError(f"{url} did not come up in {timeout:.0f}s; see {log}")
 
 
-def start(workdir: Path, rasa_port: int = 5105, actions_port: int = 5155, web_port: int = 8100,
-          env: Optional[Dict[str, str]] = None) -> tuple:
+def start(workdir: Path, env: Optional[Dict[str, str]] = None) -> Servers:
     if not MODEL.exists():
         raise RuntimeError(f"no trained model at {MODEL}: run `make model` (make test does) first")
     workdir.mkdir(parents=True, exist_ok=True)
-    endpoints = workdir / "endpoints.yml"
-    endpoints.write_text(
-        f'action_endpoint:\n  url: "http://localhost:{actions_port}/webhook"\n'
-        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {workdir / 'tracker.db'}\n",
-        encoding="utf-8",
-    )
+    var = workdir / "var"
+    ports = {name: free_port() for name in ("PEILIAN_ACTIONS_PORT", "PEILIAN_RASA_PORT", "PEILIAN_WEB_PORT")}
     environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-                   "PEILIAN_RASA_URL": f"http://localhost:{rasa_port}", **(env or {})}
-    processes = []
-    logs = []
-    for name, command in (
-        ("actions", [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(actions_port)]),
-        ("rasa", [str(BIN / "rasa"), "run", "--model", str(MODEL), "--enable-api", "--cors", "*",
-                  "--port", str(rasa_port), "--credentials", str(PROJECT / "credentials.yml"),
-                  "--endpoints", str(endpoints)]),
-        ("web", [sys.executable, "-m", "bot", "web", "--port", str(web_port)]),
-    ):
-        log = workdir / f"{name}.log"
-        logs.append(log)
-        processes.append(subprocess.Popen(command, cwd=PROJECT, env=environment,
-                                          stdout=log.open("w"), stderr=subprocess.STDOUT))
+                   "PEILIAN_VAR_DIR": str(var), "DATABASE_URL": f"sqlite:///{var / 'peilian.db'}",
+                   **{k: str(v) for k, v in ports.items()}, **(env or {})}
+    servers = Servers(env=environment, workdir=workdir,
+                      rasa_url=f"http://127.0.0.1:{ports['PEILIAN_RASA_PORT']}",
+                      web_url=f"http://127.0.0.1:{ports['PEILIAN_WEB_PORT']}")
+    setup = servers.cli("setup")
+    if setup.returncode != 0:
+        raise RuntimeError(f"`bot setup` failed:\n{setup.stdout}\n{setup.stderr}")
+    waits = {"actions": f"http://127.0.0.1:{ports['PEILIAN_ACTIONS_PORT']}/health",
+             "rasa": f"{servers.rasa_url}/",
+             "web": f"{servers.web_url}/api/config"}
+    logs = {}
+    for name, argv in procfile().items():
+        logs[name] = workdir / f"{name}.log"
+        servers.processes.append(subprocess.Popen(argv, cwd=PROJECT, env=environment,
+                                                  stdout=logs[name].open("w"), stderr=subprocess.STDOUT))
     try:
-        _wait(f"http://localhost:{actions_port}/health", processes[0], logs[0])
-        _wait(f"http://localhost:{rasa_port}/status", processes[1], logs[1])
-        _wait(f"http://localhost:{web_port}/api/config", processes[2], logs[2])
+        for process, name in zip(servers.processes, procfile()):
+            _wait(waits[name], process, logs[name])
+        _wait(f"{servers.rasa_url}/status?token={servers.token}", servers.processes[1], logs["rasa"])
     except Exception:
-        stop(processes)
+        stop(servers)
         raise
-    servers = Servers(f"http://localhost:{rasa_port}", f"http://localhost:{actions_port}/webhook", workdir,
-                      web_url=f"http://localhost:{web_port}")
-    return servers, processes
+    return servers
 
 
-def stop(processes: List[subprocess.Popen]) -> None:
-    for process in processes:
+def stop(servers: Servers) -> None:
+    for process in servers.processes:
         if process.poll() is None:
             process.terminate()
-    for process in processes:
+    for process in servers.processes:
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:

@@ -1,9 +1,12 @@
-"""Whole rehearsals in headless Chromium against the real servers: the web page on :8100 talks to
-Rasa's socketio channel on :5105, which calls the action server. Screenshots: test-output/browser."""
+"""Whole rehearsals in headless Chromium against the real servers: the widget on :8100 talks only
+to the web app's JSON API (docs/api.md), which talks to Rasa and the action server. What the
+server stored is read back from the store. Screenshots: test-output/browser."""
 
 from __future__ import annotations
 
 import re
+import uuid
+from typing import Any, Dict, List
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -12,14 +15,24 @@ from tests.conftest import SCREENSHOTS
 
 pytestmark = pytest.mark.servers
 
+GREETING = "您好，星辰汽车4S店，销售顾问小李为您服务！"
+# Markup that would run script if it were ever put on the page as HTML. The name attack fits
+# the 40-character limit on an anonymous trainee's name.
+TURN_ATTACK = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script><b>加粗</b>'
+NAME_ATTACK = '<img src=x onerror="window.__xss=3">'
+
 
 def shot(page: Page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
-def open_exam(page: Page, servers, persona: str, seed: int) -> None:
-    page.goto(f"{servers.web_url}/?persona={persona}&seed={seed}")
-    page.fill(".pl-trainee", "测试学员")
+def open_lobby(page: Page, servers, trainee: str = "测试学员", query: str = "") -> None:
+    page.goto(f"{servers.web_url}/{query}")
+    page.fill(".pl-trainee", trainee)
+
+
+def open_exam(page: Page, servers, persona: str, seed: int, trainee: str = "测试学员") -> None:
+    open_lobby(page, servers, trainee, f"?persona={persona}&seed={seed}")
     page.click(".pl-start-exam")
 
 
@@ -28,13 +41,11 @@ def pick_up_after(page: Page, rings: int) -> None:
     page.click(".pl-pickup")
 
 
-def say(page: Page, text: str, reply: bool = True) -> str:
+def say(page: Page, text: str) -> str:
     """Type one turn and return the customer's answer."""
     before = page.locator(".pl-customer").count()
     page.fill(".pl-input", text)
     page.press(".pl-input", "Enter")
-    if not reply:
-        return ""
     page.wait_for_function(f"document.querySelectorAll('.pl-customer').length > {before}")
     return page.locator(".pl-customer .pl-text").last.inner_text()
 
@@ -54,14 +65,34 @@ def criterion(page: Page, cid: str):
     return page.locator(f'.pl-criterion[data-criterion="{cid}"]')
 
 
+def stored_call(page: Page, servers) -> Dict[str, Any]:
+    """The call as the server stored it (the `call` of GET /api/calls/{id}), by the id the server issued."""
+    call_id = page.evaluate("document.getElementById('peilian').peilian.callId")
+    assert call_id, "the widget has no server-issued call id"
+    call = servers.store.get_call(call_id)
+    assert call, f"no stored call {call_id}"
+    return call
+
+
+def trainee_turns(call: Dict[str, Any]) -> List[str]:
+    """The trainee's stored words (turns are stored when the call ends). A leading slash is stored
+    made full-width, so that Rasa reads it as words; it reads back as the slash typed."""
+    return [re.sub("^／", "/", turn["text"]) for turn in call["turns"] if turn["speaker"] == "trainee"]
+
+
+def assert_no_markup(page: Page) -> None:
+    assert page.evaluate("typeof window.__xss") == "undefined"
+    assert page.locator("#peilian img, #peilian script, #peilian b").count() == 0
+
+
 def test_inbound_call_from_the_ringing_phone_to_the_scorecard(page, servers):
     open_exam(page, servers, "car_showroom_inbound", 11)
     expect(page.locator(".pl-rings")).to_contain_text("响铃")
     shot(page, "1-ringing")
     pick_up_after(page, 2)
-    expect(page.locator(".pl-status")).to_contain_text("铃响 2 声")
+    expect(page.locator(".pl-status")).to_contain_text("铃响 2 声")  # the server's count
 
-    assert "X5" in say(page, "您好，星辰汽车4S店，销售顾问小李为您服务！")  # the price question
+    assert "X5" in say(page, GREETING)  # the price question
     say(page, "您好，X5的指导价是十八万八起，现在店里有两万的优惠")
     say(page, "价格这块电话里不好说，您来店里我给您申请最低价")
     assert "王" in say(page, "请问您贵姓？")
@@ -89,11 +120,13 @@ def test_inbound_call_from_the_ringing_phone_to_the_scorecard(page, servers):
     greeting = criterion(page, "greeting")
     expect(greeting.locator(".pl-mark")).to_have_text("✓")
     expect(greeting).to_contain_text("铃响2声接听")
-    expect(greeting.locator(".pl-evidence q")).to_have_text("您好，星辰汽车4S店，销售顾问小李为您服务！")
+    expect(greeting.locator(".pl-evidence q")).to_have_text(GREETING)
     expect(criterion(page, "name_capture").locator(".pl-evidence")).to_contain_text("请问您贵姓？")
-    stored = servers.tracker(page.evaluate("document.getElementById('peilian').peilian.sessionId"))["slots"]
-    assert stored["record_card"]["correct"] == 6 and stored["scorecard"]["score"] == score
-    assert stored["call"]["rings"] == 2 and stored["call"]["trainee"] == "测试学员"
+
+    call = stored_call(page, servers)
+    assert call["scorecard"]["score"] == score and call["record_card"]["correct"] == 6
+    assert call["rings"] == 2 and call["trainee"] == "测试学员" and call["hangup_by"] == "customer"
+    assert trainee_turns(call)[0] == GREETING
 
 
 def test_outbound_call_the_trainee_hangs_up_first(page, servers):
@@ -115,17 +148,16 @@ def test_outbound_call_the_trainee_hangs_up_first(page, servers):
     expect(page.locator(".pl-card-field.pl-bad")).to_have_count(1)
     expect(page.locator('.pl-card-field[data-field="class"]')).to_contain_text("应为B类")
 
+    call = stored_call(page, servers)
+    assert call["hangup_by"] == "trainee" and call["rings"] is None
+    assert call["scorecard"]["score"] == int(page.locator(".pl-score").inner_text())
 
-def test_markup_stays_text_and_bad_messages_are_not_sent(page, servers):
+
+def test_bad_messages_are_not_sent_and_a_failed_turn_is_not_lost(page, servers):
     open_exam(page, servers, "car_showroom_inbound", 5)
     pick_up_after(page, 4)
-    say(page, "您好，星辰汽车4S店，销售顾问小李为您服务！")
-
-    attack = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script><b>加粗</b>'
-    say(page, attack)
-    expect(page.locator(".pl-trainee .pl-text").last).to_have_text(attack)
-    assert page.evaluate("window.__xss") is None
-    assert page.locator(".pl-log img, .pl-log script, .pl-log b").count() == 0
+    expect(page.locator(".pl-status")).to_contain_text("铃响 4 声")
+    say(page, GREETING)
 
     lines = page.locator(".pl-line").count()
     page.fill(".pl-input", "   ")
@@ -136,10 +168,117 @@ def test_markup_stays_text_and_bad_messages_are_not_sent(page, servers):
     page.click(".pl-send")
     expect(page.locator(".pl-notice")).to_contain_text("超过了300字")
     assert page.locator(".pl-line").count() == lines
-    shot(page, "7-markup-and-refusals")
+    shot(page, "7-refusals")
+
+    # The network drops one turn: the call goes on and the words come back to the input.
+    answer = "您好，X5的指导价是十八万八起，现在店里有两万的优惠"
+    page.route("**/api/calls/*/turns", lambda route: route.abort(), times=1)
+    page.fill(".pl-input", answer)
+    page.press(".pl-input", "Enter")
+    expect(page.locator(".pl-notice")).to_contain_text("已放回输入框")
+    expect(page.locator(".pl-input")).to_have_value(answer)
+    assert page.locator(".pl-line").count() == lines
+    before = page.locator(".pl-customer").count()
+    page.press(".pl-input", "Enter")
+    expect(page.locator(".pl-customer")).to_have_count(before + 1)
+    expect(page.locator(".pl-trainee .pl-text").last).to_have_text(answer)
 
     page.click(".pl-hangup")
     fill_card(page, **{"class": "C"})
     greeting = criterion(page, "greeting")
     expect(greeting.locator(".pl-mark")).to_have_text("✗")
     expect(greeting).to_contain_text("铃响4声")
+    call = stored_call(page, servers)
+    assert call["rings"] == 4
+    assert trainee_turns(call) == [GREETING, answer]  # nothing refused was stored, nothing twice
+
+
+def test_markup_in_the_name_and_in_a_turn_stays_text(page, servers):
+    open_exam(page, servers, "car_showroom_inbound", 5, trainee=NAME_ATTACK)
+    pick_up_after(page, 1)
+    expect(page.locator(".pl-me")).to_have_text("学员：" + NAME_ATTACK)
+    say(page, GREETING)
+    say(page, TURN_ATTACK)
+    expect(page.locator(".pl-log .pl-trainee .pl-text").last).to_have_text(TURN_ATTACK)
+    assert_no_markup(page)
+    shot(page, "8-markup-in-call")
+
+    page.click(".pl-hangup")
+    fill_card(page, **{"class": "C"})
+    expect(page.locator(".pl-me")).to_have_text("学员：" + NAME_ATTACK)
+    expect(page.locator(".pl-transcript .pl-trainee .pl-text").nth(1)).to_have_text(TURN_ATTACK)
+    assert_no_markup(page)
+    shot(page, "9-markup-in-results")
+    call = stored_call(page, servers)
+    assert call["trainee"] == NAME_ATTACK and trainee_turns(call) == [GREETING, TURN_ATTACK]
+
+
+def test_slash_commands_are_only_words(page, servers):
+    """A trainee cannot restart or end the conversation by typing Rasa's /intent syntax."""
+    open_lobby(page, servers)
+    page.click('.pl-persona[data-persona="car_showroom_inbound"]')
+    pick_up_after(page, 1)
+    say(page, GREETING)
+    for command in ("/restart", "/goodbye"):
+        assert say(page, command)  # the customer answers; the call goes on
+        expect(page.locator(".pl-log .pl-trainee .pl-text").last).to_have_text(command)
+        expect(page.locator(".pl-input")).to_be_enabled()
+        expect(page.locator(".pl-to-card")).to_have_count(0)
+    assert say(page, "您好，X5的指导价是十八万八起，现在店里有两万的优惠")
+    expect(page.locator(".pl-status")).not_to_contain_text("挂断")
+    shot(page, "10-slash-commands")
+
+    call = stored_call(page, servers)
+    assert call["ended_at"] is None and call["hangup_by"] is None
+    page.click(".pl-hangup")
+    expect(page.locator(".pl-status")).to_contain_text("你挂断了电话")
+    expect(page.locator(".pl-to-card")).to_be_visible()
+    assert trainee_turns(stored_call(page, servers))[1:3] == ["/restart", "/goodbye"]
+
+
+def test_a_trainee_logs_in_and_the_call_is_theirs(page, servers):
+    username, password = f"xueyuan{uuid.uuid4().hex[:8]}", "peilian-Pass-2024"
+    servers.add_user(username, password, "trainee")
+    servers.set_open_practice(False)
+    try:
+        page.goto(f"{servers.web_url}/?persona=truck_followup_outbound&seed=3")
+        expect(page.locator(".pl-login-form")).to_be_visible()
+        expect(page.locator(".pl-trainee")).to_have_count(0)  # no anonymous practice now
+        expect(page.locator(".pl-back")).to_have_count(0)
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", "wrong-password")
+        page.click(".pl-login")
+        expect(page.locator(".pl-login-form .pl-error")).to_contain_text("用户名或密码错误")
+        page.fill("input[name=password]", password)
+        page.click(".pl-login")
+
+        expect(page.locator(".pl-user")).to_have_text(f"「{username}」")
+        expect(page.locator(".pl-logout")).to_be_visible()
+        expect(page.locator(".pl-trainee")).to_have_count(0)
+        shot(page, "11-logged-in-lobby")
+        page.click(".pl-start-exam")  # the exam link survived the login
+        page.click(".pl-dial")
+        expect(page.locator(".pl-customer")).to_have_count(1)
+        expect(page.locator(".pl-me")).to_have_text("学员：" + username)
+        say(page, "马师傅您好，我是九鑫汽运服务站的小王，您现在方便接听电话吗？")
+        page.click(".pl-hangup")
+        fill_card(page, name="马师傅", **{"class": "B"})
+
+        call = stored_call(page, servers)
+        assert call["trainee"] == username and call["hangup_by"] == "trainee"
+        assert call["scorecard"]["score"] == int(page.locator(".pl-score").inner_text())
+
+        page.click(".pl-again")
+        page.click(".pl-logout")
+        expect(page.locator(".pl-login-form")).to_be_visible()
+    finally:
+        servers.set_open_practice(True)
+
+
+def test_open_practice_offers_a_login(page, servers):
+    page.goto(servers.web_url)
+    expect(page.locator(".pl-trainee")).to_be_visible()
+    page.click(".pl-show-login")
+    expect(page.locator(".pl-login-form")).to_be_visible()
+    page.click(".pl-back")
+    expect(page.locator(".pl-persona").first).to_be_visible()

@@ -157,5 +157,10 @@ def test_a_new_persona_file_is_playable_in_the_next_call_and_a_broken_one_is_ski
 
 def test_odd_messages_never_give_a_server_error(servers):
     call = Call(servers, default_registry().get("car_showroom_inbound"))
-    for text in ("", "   ", "<script>alert(1)</script>", "/start_call{\"persona\": 42}", "🙂" * 500, "a" * 5000):
-        call.say(text)  # urlopen raises on a 5xx
+    call.say("您好，星辰汽车4S店，销售顾问小李为您服务！")
+    for text in ("<script>alert(1)</script>", "/start_call{\"persona\": 42}", "🙂" * 300, "' OR 1=1 --"):
+        replies = call.say(text)  # urlopen raises on any 4xx or 5xx
+        assert any(r.get("text") for r in replies), text  # the customer answers, never goes silent
+    for text, reason in (("", "empty_message"), ("   ", "empty_message"), ("a" * 5000, "message_too_long")):
+        status, body = servers.rest({"sender": call.sender, "message": text, "metadata": call.meta})
+        assert status == 400 and body["reason"] == reason

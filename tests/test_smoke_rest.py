@@ -54,12 +54,13 @@ def test_a_whole_inbound_call(servers):
     tracker = servers.tracker(sender)
     assert tracker["slots"]["call"]["agreed_slot"] == "周六上午"
     assert tracker["slots"]["call"]["ended_by"] == "customer"
+    assert servers.store.call_of_conversation(sender)["hangup_by"] == "customer"
 
 
 def test_a_live_call_is_graded_stored_and_exported_for_the_same_grade(servers, tmp_path):
     import json
-    import subprocess
-    import sys
+
+    import yaml
 
     sender = f"graded-{uuid.uuid4().hex[:8]}"
     meta = {"persona": "car_showroom_inbound", "seed": 5, "date": "2026-11-22"}
@@ -72,14 +73,21 @@ def test_a_live_call_is_graded_stored_and_exported_for_the_same_grade(servers, t
     assert scorecard["event"] == "scorecard" and last[-2]["text"].startswith("通话评分")
     card = scorecard["scorecard"]
     assert {c["id"] for c in card["criteria"]} >= {"greeting", "name_capture", "invitation", "closing"}
-    assert servers.tracker(sender)["slots"]["scorecard"] == card
+
+    stored = servers.store.call_of_conversation(sender)  # our tables are the system of record
+    assert stored["id"] == card["call_id"] and stored["source"] == "rest" and stored["date"] == "2026-11-22"
+    assert stored["scorecard"]["score"] == card["score"]
+    assert [c["passed"] for c in stored["scorecard"]["criteria"]] == [c["passed"] for c in card["criteria"]]
+    assert stored["turns"][0]["text"] == "您好，星辰汽车4S店，销售顾问小李为您服务！"
 
     exported = tmp_path / "call.yml"
-    project = servers.workdir.parent.parent
-    subprocess.run([sys.executable, "-m", "bot", "export", sender, "--endpoints",
-                    str(servers.workdir / "endpoints.yml"), "-o", str(exported)], cwd=project, check=True)
-    regraded = subprocess.run([sys.executable, "-m", "bot", "grade", "--json", str(exported)],
-                              cwd=project, check=True, capture_output=True, text=True)
+    result = servers.cli("export", stored["id"], "-o", str(exported))
+    assert result.returncode == 0, result.stderr
+    data = yaml.safe_load(exported.read_text("utf-8"))
+    assert data["rehearsal"]["date"] == "2026-11-22" and data["rehearsal"]["source"] == "rest"
+    assert data["scorecard"]["score"] == card["score"] and data["record_card"] is None
+    regraded = servers.cli("grade", "--json", str(exported))
     again = json.loads(regraded.stdout)
     assert again["score"] == card["score"]
-    assert again["criteria"] == card["criteria"]
+    assert [c["passed"] for c in again["criteria"]] == [c["passed"] for c in card["criteria"]]
+    assert [c["evidence"] for c in again["criteria"]] == [c["evidence"] for c in card["criteria"]]

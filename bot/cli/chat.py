@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import subprocess
 import sys
 import time
@@ -33,6 +34,7 @@ def action_server(url: str) -> Iterator[None]:
     port = url.rsplit(":", 1)[1].split("/")[0]
     process = subprocess.Popen(
         [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", port],
+        env={**os.environ, "SANIC_HOST": "127.0.0.1"},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -55,12 +57,15 @@ async def _converse(model: str, actions_url: str, metadata: Dict[str, Any]) -> N
     from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
     from rasa.utils.endpoints import EndpointConfig
 
+    from bot.messages import MessageError, message_text
+
     quiet_rasa()
     agent = Agent.load(model, action_endpoint=EndpointConfig(actions_url))
     sender = f"chat-{uuid.uuid4().hex[:8]}"
 
     async def say(text: str) -> List[Dict[str, Any]]:
         channel = CollectingOutputChannel()
+        text = message_text(text, allow_controls=True)  # typed words are speech; /hangup hangs up
         await agent.handle_message(UserMessage(text, channel, sender, metadata=metadata))
         return channel.messages
 
@@ -87,15 +92,23 @@ async def _converse(model: str, actions_url: str, metadata: Dict[str, Any]) -> N
         except EOFError:
             print()
             return
-        if text and show(await say(text)):
-            return
+        try:
+            if text and show(await say(text)):
+                return
+        except MessageError as error:
+            print(f"(没有发送：{error})")
 
 
 def run_chat(persona: Optional[str], seed: Optional[int], model: str, actions_url: str) -> int:
     if not Path(model).exists():
         print(f"no trained model at {model}: run `make model` first", file=sys.stderr)
         return 2
+    from bot.settings import Settings
+    from bot.store.database import database
+
+    database(Settings.from_env().database_url).upgrade()  # the finished call is stored there
     metadata = {k: v for k, v in {"persona": persona, "seed": seed}.items() if v is not None}
+    metadata.update(source="chat", trainee=os.environ.get("USER", "")[:64])
     with action_server(actions_url):
         asyncio.run(_converse(model, actions_url, metadata))
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, Mapping, Tuple
@@ -45,6 +46,9 @@ class Rubric:
     monologue_chars: int
     closing_window: int
     max_rings: int
+    # The file's `version` and a digest of its text: a tuned phrase list is a new version even if
+    # nobody bumps the number, so a stored scorecard always says which rubric graded it.
+    version: str = ""
 
     def has(self, text: str, phrase_list: str) -> bool:
         return any(p in text for p in self.phrases[phrase_list])
@@ -56,7 +60,8 @@ class Rubric:
 def load_rubric(path: Path = DEFAULT_PATH) -> Rubric:
     name = str(path)
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        raw = Path(path).read_text(encoding="utf-8")
+        data = yaml.safe_load(raw)
     except (OSError, yaml.YAMLError) as error:
         raise RubricError(name, "file", str(error)) from error
     if not isinstance(data, dict):
@@ -94,7 +99,9 @@ def load_rubric(path: Path = DEFAULT_PATH) -> Rubric:
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             raise RubricError(name, f"thresholds.{key}", f"must be a whole number >= 1, got {value!r}")
         values[key] = value
-    return Rubric(criteria=criteria, phrases=phrases, topics=topics, **values)
+    digest = hashlib.sha256(raw.encode("utf-8")).hexdigest()[:10]
+    version = f"{data.get('version', 0)}-{digest}"
+    return Rubric(criteria=criteria, phrases=phrases, topics=topics, version=version, **values)
 
 
 def _string_lists(name: str, node, field: str, required) -> Dict[str, Tuple[str, ...]]:

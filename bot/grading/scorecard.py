@@ -38,6 +38,7 @@ class Scorecard:
     criteria: List[CriterionResult]
     file: Optional[str] = None
     extra: Dict[str, Any] = field(default_factory=dict)
+    rubric_version: str = ""
 
     @property
     def score(self) -> int:
@@ -47,12 +48,21 @@ class Scorecard:
     def max_score(self) -> int:
         return sum(c.max_points for c in self.criteria)
 
+    @classmethod
+    def from_dict(cls, data: Dict[str, Any]) -> "Scorecard":
+        """The inverse of to_dict (a stored scorecard read back)."""
+        criteria = [CriterionResult(id=c["id"], passed=bool(c["passed"]), points=int(c["points"]),
+                                    max_points=int(c["max_points"]), feedback=c["feedback"],
+                                    evidence=tuple(Evidence(e["turn"], e["text"]) for e in c["evidence"]))
+                    for c in data["criteria"]]
+        return cls(criteria=criteria, file=data.get("file"), rubric_version=data.get("rubric_version", ""))
+
     def result(self, criterion_id: str) -> CriterionResult:
         return next(c for c in self.criteria if c.id == criterion_id)
 
     def to_dict(self) -> Dict[str, Any]:
         data: Dict[str, Any] = {"file": self.file} if self.file is not None else {}
-        data.update(score=self.score, max_score=self.max_score,
+        data.update(score=self.score, max_score=self.max_score, rubric_version=self.rubric_version,
                     criteria=[c.to_dict() for c in self.criteria], **self.extra)
         return data
 

@@ -3,24 +3,39 @@
  *
  * Embed it with one element and one script tag (see docs/widget.md):
  *   <div id="peilian"></div>
- *   <script src="http://HOST:8000/widget.js"></script>
+ *   <script src="https://HOST/widget.js"></script>
  * Optional on the element: data-persona and data-seed fix the scenario (an exam),
- * data-trainee fills in the trainee. The page's own ?persona=&seed= query does the same.
+ * data-trainee fills in an anonymous trainee's name. The page's own ?persona=&seed= does the same.
+ *
+ * The browser talks only to the web app that served this script, through its JSON API
+ * (docs/api.md): a session cookie, and the CSRF token in X-CSRF-Token on every POST. The server
+ * issues the call id, counts the rings and grades the call; the browser sends only the persona,
+ * an exam seed, the trainee's words and the record card.
  *
  * Every text from the customer or the trainee is put on the page with textContent, never as
- * HTML, so markup typed into a message stays text.
+ * HTML, so markup typed into a message or a name stays text.
  */
 (function () {
   "use strict";
 
   var script = document.currentScript;
   var BASE = new URL(".", script ? script.src : window.location.href).href;
-  var SOCKET_IO = "static/vendor/socket.io-4.7.5.min.js";
-  var MISSED_AFTER_RINGS = 10;
+  var MAX_SEED = 2147483647;
   // Hints only: the card's fields, labels and the classes come from /api/config (record_card.py).
   var PLACEHOLDERS = {
     name: "如：王先生", phone: "客户留下的号码", interest: "如：星辰X5", budget: "如：20万",
     visit: "如：周六上午；没有约定就留空"
+  };
+  // The API's error reasons (docs/api.md), as the trainee reads them.
+  var REASONS = {
+    empty_message: "空消息没有发送。",
+    message_too_long: "消息太长，没有发送。",
+    login_required: "请先登录。",
+    forbidden: "当前账号没有权限。",
+    csrf: "页面已过期，请刷新页面后重试。",
+    not_answered: "电话还没有接通。",
+    ended: "通话已经结束。",
+    not_ended: "通话还没有结束。"
   };
 
   // -- small DOM helpers: text only ------------------------------------------------------------
@@ -39,32 +54,56 @@
     return node;
   }
 
-  function randomId() {
-    var bytes = new Uint8Array(16);
-    window.crypto.getRandomValues(bytes);
-    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  function field(label, input) {
+    return el("label", { class: "pl-field" }, [el("span", { text: label }), input]);
   }
 
-  function loadScript(src) {
-    return new Promise(function (resolve, reject) {
-      var tag = el("script", { src: src });
-      tag.onload = resolve;
-      tag.onerror = function () { reject(new Error("无法加载 " + src)); };
-      document.head.appendChild(tag);
-    });
-  }
-
-  function getJSON(path, options) {
-    return fetch(BASE + path, options).then(function (response) {
-      return response.json().catch(function () { return {}; }).then(function (body) {
-        return { status: response.status, body: body };
-      });
-    });
+  function line(who, text) {
+    return el("li", { class: "pl-line pl-" + who }, [
+      el("span", { class: "pl-who", text: who === "trainee" ? "我" : "客户" }), el("span", { class: "pl-text", text: text })
+    ]);
   }
 
   function clock(seconds) {
     var m = Math.floor(seconds / 60), s = seconds % 60;
     return (m < 10 ? "0" : "") + m + ":" + (s < 10 ? "0" : "") + s;
+  }
+
+  function validSeed(text) {
+    return /^\d{1,10}$/.test(text) && Number(text) <= MAX_SEED;
+  }
+
+  function endStatus(hangupBy) {
+    if (hangupBy === "customer") return "客户挂断了电话。";
+    if (hangupBy === "trainee") return "你挂断了电话。";
+    return "通话已结束。";
+  }
+
+  // -- the API: same origin as this script, with the session cookie -----------------------------
+  // Always resolves to {status, body}; a network failure is status 0, so callers handle it like a 5xx.
+  function request(method, path, body, csrf) {
+    var options = { method: method, credentials: "include", headers: {} };
+    if (method === "POST") {
+      options.headers["Content-Type"] = "application/json";
+      options.headers["X-CSRF-Token"] = csrf || "";
+      options.body = JSON.stringify(body || {});
+    }
+    return fetch(BASE + path, options).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        return { status: response.status, body: data || {} };
+      });
+    }, function () { return { status: 0, body: {} }; });
+  }
+
+  function failed(response) {
+    return !response.status || response.status >= 500;
+  }
+
+  // What went wrong, in Chinese, naming the bad field when the server names one.
+  function problem(response, what) {
+    if (failed(response)) return what + "失败：网络或服务器出错，请稍后重试。";
+    var body = response.body, reason = REASONS[body.reason] || body.error || body.reason || "错误 " + response.status;
+    return what + "失败" + (body.field ? "（" + body.field + "）" : "") + "：" + reason;
   }
 
   // -- sound: a ring tone and a ring-back tone with Web Audio -----------------------------------
@@ -92,56 +131,179 @@
   Tones.prototype.ringBack = function (ms) { this.beep([450], Math.min(1, ms / 3000)); };
 
   // -- the widget -------------------------------------------------------------------------------
-  function Widget(root, config, personas) {
+  function Widget(root, config, session) {
     this.root = root;
     this.config = config;
-    this.personas = personas;
+    this.setSession(session);
     var query = new URLSearchParams(window.location.search);
     this.examPersona = root.getAttribute("data-persona") || query.get("persona") || "";
     this.examSeed = root.getAttribute("data-seed") || query.get("seed") || "";
     this.trainee = root.getAttribute("data-trainee") || query.get("trainee") || "";
     if (!this.trainee) { try { this.trainee = window.localStorage.getItem("peilian.trainee") || ""; } catch (e) {} }
     root.classList.add("pl-widget");
-    this.lobby();
+    this.home();
   }
 
+  Widget.prototype.setSession = function (session) {
+    this.user = session.user || null;
+    this.openPractice = !!session.open_practice;
+    if (session.csrf_token) this.csrf = session.csrf_token;
+  };
+
+  Widget.prototype.get = function (path) { return request("GET", path); };
+
+  Widget.prototype.post = function (path, body, retried) {
+    var self = this;
+    return request("POST", path, body, this.csrf).then(function (response) {
+      // The session expired or was renewed elsewhere: take its fresh token and try once more.
+      if (response.status === 403 && response.body.reason === "csrf" && !retried) {
+        return self.refreshSession().then(function () { return self.post(path, body, true); });
+      }
+      return response;
+    });
+  };
+
+  Widget.prototype.refreshSession = function () {
+    var self = this;
+    return this.get("api/session").then(function (response) {
+      if (response.status === 200) self.setSession(response.body);
+    });
+  };
+
+  Widget.prototype.callPath = function (action) {
+    return "api/calls/" + encodeURIComponent(this.callId) + (action ? "/" + action : "");
+  };
+
+  // The name the trainee practises under: the account, or the name typed in open practice.
+  Widget.prototype.who = function () { return this.user ? this.user.username : this.trainee; };
+
   Widget.prototype.screen = function (name, children) {
+    this.stopTimers();
     this.root.textContent = "";
     this.root.setAttribute("data-screen", name);
     var self = this;
     children.forEach(function (child) { if (child) self.root.appendChild(child); });
   };
 
-  Widget.prototype.lobby = function (notice) {
+  Widget.prototype.stopTimers = function () {
+    window.clearTimeout(this.ringTimer);
+    window.clearInterval(this.timerHandle);
+  };
+
+  // The lobby if this visitor may practise (logged in, or open practice), else the login form.
+  Widget.prototype.home = function (notice) {
     var self = this;
-    var nameInput = el("input", { class: "pl-trainee", type: "text", maxlength: "40", value: this.trainee,
-                                  placeholder: "如：李明 或 工号 S1024", autocomplete: "name" });
+    if (!this.user && !this.openPractice) return this.login(notice);
+    this.screen("loading", [el("p", { class: "pl-hint", text: "正在加载场景……" })]);
+    this.get("api/personas").then(function (response) {
+      if (response.status === 200) return self.lobby(response.body.personas || [], notice);
+      if (response.status === 401) {  // open practice was switched off since the page loaded
+        return self.refreshSession().then(function () { self.login("请先登录。"); });
+      }
+      self.lobby(null, problem(response, "加载场景"));  // e.g. an account whose role does not practise
+    });
+  };
+
+  // -- logging in and out -----------------------------------------------------------------------
+  Widget.prototype.login = function (notice) {
+    var self = this;
+    var username = el("input", { type: "text", name: "username", autocomplete: "username", maxlength: "64" });
+    var password = el("input", { type: "password", name: "password", autocomplete: "current-password" });
+    var error = el("p", { class: "pl-error", role: "alert", text: notice || "" });
+    var submit = el("button", { class: "pl-primary pl-login", type: "submit", text: "登录" });
+    var form = el("form", { class: "pl-login-form" }, [
+      field("用户名", username), field("密码", password), error, submit,
+      this.openPractice ? el("button", { class: "pl-secondary pl-back", type: "button", text: "返回",
+                                         onclick: function () { self.home(); } }) : null
+    ]);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (!username.value.trim() || !password.value) { error.textContent = "请输入用户名和密码。"; return; }
+      submit.disabled = true;
+      error.textContent = "";
+      self.post("api/login", { username: username.value.trim(), password: password.value }).then(function (response) {
+        submit.disabled = false;
+        if (response.status === 200) { self.setSession(response.body); return self.home(); }
+        password.value = "";
+        password.focus();
+        if (response.status === 401) error.textContent = "用户名或密码错误。";
+        else if (response.status === 429) error.textContent = "尝试次数过多，请" + (response.body.retry_after || 60) + "秒后再试。";
+        else error.textContent = problem(response, "登录");
+      });
+    });
+    this.screen("login", [
+      el("h1", { class: "pl-title", text: "陪练 · 销售电话演练" }),
+      el("p", { class: "pl-hint", text: this.openPractice ? "登录后，练习记录保存在你的账号下。" : "请用培训账号登录后开始练习。" }),
+      form
+    ]);
+    username.focus();
+  };
+
+  Widget.prototype.logout = function () {
+    var self = this;
+    this.post("api/logout", {}).then(function (response) {
+      if (response.status === 200) { self.setSession(response.body); return self.home(); }
+      self.home(problem(response, "退出登录"));
+    });
+  };
+
+  // Who is practising: the account with 退出登录, or (open practice) a name field and 登录.
+  Widget.prototype.account = function (nameInput) {
+    var self = this;
+    if (this.user) {
+      return el("div", { class: "pl-account" }, [
+        el("span", { class: "pl-hint", text: "已登录" }),
+        el("span", { class: "pl-user", text: "「" + this.user.username + "」" }),
+        el("button", { class: "pl-link pl-logout", type: "button", text: "退出登录", onclick: function () { self.logout(); } })
+      ]);
+    }
+    return el("div", {}, [
+      field("你的姓名或工号", nameInput),
+      el("div", { class: "pl-account" }, [
+        el("span", { class: "pl-hint", text: "开放练习，无需登录。有培训账号？" }),
+        el("button", { class: "pl-link pl-show-login", type: "button", text: "登录", onclick: function () { self.login(); } })
+      ])
+    ]);
+  };
+
+  // -- the lobby --------------------------------------------------------------------------------
+  // personas: the cards, or null when they could not be loaded (the notice says why).
+  Widget.prototype.lobby = function (personas, notice) {
+    var self = this;
+    var nameInput = this.user ? null : el("input", { class: "pl-trainee", type: "text", maxlength: "40", value: this.trainee,
+                                                     placeholder: "如：李明 或 工号 S1024", autocomplete: "name" });
     var error = el("p", { class: "pl-error", role: "alert", text: notice || "" });
     function start(persona) {
-      var trainee = nameInput.value.trim();
-      if (!trainee) {
-        error.textContent = "请先填写你的姓名或工号。";
-        nameInput.focus();
-        return;
+      if (nameInput) {
+        var trainee = nameInput.value.trim();
+        if (!trainee) {
+          error.textContent = "请先填写你的姓名或工号。";
+          nameInput.focus();
+          return;
+        }
+        self.trainee = trainee;
+        try { window.localStorage.setItem("peilian.trainee", trainee); } catch (e) {}
       }
-      self.trainee = trainee;
-      try { window.localStorage.setItem("peilian.trainee", trainee); } catch (e) {}
       self.startCall(persona);
     }
     var list;
-    var exam = this.examPersona && this.personas.filter(function (p) { return p.id === self.examPersona; })[0];
-    if (this.examPersona && !exam) {
+    var exam = this.examPersona && personas && personas.filter(function (p) { return p.id === self.examPersona; })[0];
+    if (!personas) {
+      list = null;
+    } else if (this.examPersona && !exam) {
       list = el("p", { class: "pl-error", text: "考试链接中的场景「" + this.examPersona + "」不存在或暂不可用，请联系培训师。" });
+    } else if (exam && this.examSeed && !validSeed(this.examSeed)) {
+      list = el("p", { class: "pl-error", text: "考试链接中的 seed「" + this.examSeed + "」无效（应为 0–" + MAX_SEED + " 的整数），请联系培训师。" });
     } else if (exam) {
       list = el("div", { class: "pl-exam" }, [
         el("p", { class: "pl-exam-title", text: "考试场景：" + exam.title }),
         el("p", { class: "pl-tags", text: [exam.industry_label, exam.direction_label, exam.difficulty_label].join(" · ") }),
         el("button", { class: "pl-primary pl-start-exam", type: "button", text: "开始考试", onclick: function () { start(exam); } })
       ]);
-    } else if (!this.personas.length) {
+    } else if (!personas.length) {
       list = el("p", { class: "pl-error", text: "还没有可用的场景：请培训师在 data/personas/ 中添加角色文件。" });
     } else {
-      list = el("div", { class: "pl-personas" }, this.personas.map(function (p) {
+      list = el("div", { class: "pl-personas" }, personas.map(function (p) {
         return el("button", { class: "pl-persona", type: "button", "data-persona": p.id, onclick: function () { start(p); } }, [
           el("span", { class: "pl-persona-title", text: p.title }),
           el("span", { class: "pl-tags" }, [
@@ -156,9 +318,9 @@
     }
     this.screen("lobby", [
       el("h1", { class: "pl-title", text: "陪练 · 销售电话演练" }),
-      el("label", { class: "pl-field" }, [el("span", { text: "你的姓名或工号" }), nameInput]),
+      this.account(nameInput),
       error,
-      el("h2", { text: exam ? "考试" : "选择场景" }),
+      list ? el("h2", { text: exam ? "考试" : "选择场景" }) : null,
       list
     ]);
   };
@@ -167,14 +329,33 @@
   Widget.prototype.startCall = function (persona) {
     var self = this;
     this.persona = persona;
-    this.sessionId = randomId();
+    this.callId = null;
     this.rings = null;
     this.ended = false;
+    this.busy = false;
     this.scorecard = null;
     this.connectedAt = null;
     this.tones = this.tones || new Tones();
     if (this.tones.ctx && this.tones.ctx.state === "suspended") this.tones.ctx.resume();
+    this.callScreen(persona);
+    this.setStatus("正在接通……");
 
+    var body = { persona: persona.id };
+    if (this.examSeed && persona.id === this.examPersona) body.seed = Number(this.examSeed);
+    if (!this.user) body.trainee = this.trainee;
+    this.post("api/calls", body).then(function (response) {
+      if (response.status === 201 || response.status === 200) {
+        self.callId = response.body.call.id;
+        return (response.body.call.direction || persona.direction) === "outbound" ? self.readyToDial() : self.ring();
+      }
+      if (response.status === 401) return self.refreshSession().then(function () { self.home("请先登录。"); });
+      self.home(response.body.field === "persona" ? "这个场景暂时不可用（角色文件有误），请换一个场景。"
+                                                   : problem(response, "发起通话"));
+    });
+  };
+
+  Widget.prototype.callScreen = function (persona) {
+    var self = this;
     this.status = el("p", { class: "pl-status", role: "status" });
     this.timer = el("span", { class: "pl-timer", text: "00:00" });
     this.log = el("ol", { class: "pl-log", "aria-live": "polite" });
@@ -188,7 +369,8 @@
     this.action = el("div", { class: "pl-action" });
     this.input.addEventListener("input", function () { self.onTyping(); });
     this.input.addEventListener("keydown", function (event) {
-      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      // keyCode 229: Safari's Enter that commits an IME composition arrives with isComposing false.
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
         event.preventDefault();
         self.say();
       }
@@ -197,7 +379,8 @@
       el("div", {}, [
         el("p", { class: "pl-caller", text: persona.direction === "outbound"
           ? "去电 · " + persona.customer + " " + persona.phone : "来电 · 客户" }),
-        el("p", { class: "pl-subtitle", text: persona.title + " · " + persona.company })
+        el("p", { class: "pl-subtitle", text: persona.title + " · " + persona.company }),
+        el("p", { class: "pl-me", text: "学员：" + this.who() })
       ]),
       this.timer
     ]);
@@ -205,81 +388,68 @@
       header, this.status, this.action, this.log, this.notice,
       el("div", { class: "pl-compose" }, [this.input, el("div", { class: "pl-buttons" }, [this.count, this.send, this.hangUpButton])])
     ]);
-    this.connect().then(function () {
-      if (persona.direction === "outbound") self.readyToDial(); else self.ring();
-    }).catch(function (error) {
-      self.lobby("连接对话服务失败：" + error.message + "。请确认 Rasa 服务已启动（make run）。");
-    });
   };
 
-  Widget.prototype.metadata = function () {
-    var data = { persona: this.persona.id, trainee: this.trainee };
-    if (this.examSeed && this.persona.id === this.examPersona) data.seed = parseInt(this.examSeed, 10);
-    if (this.rings !== null) data.rings = this.rings;
-    return data;
-  };
+  Widget.prototype.missedAfter = function () { return this.config.missed_after_rings || 10; };
 
-  Widget.prototype.connect = function () {
-    var self = this;
-    if (this.socket) this.socket.disconnect();
-    return new Promise(function (resolve, reject) {
-      var socket = window.io(self.config.rasa_url, { path: "/socket.io", transports: ["websocket", "polling"],
-                                                     reconnectionAttempts: 3, timeout: 10000 });
-      self.socket = socket;
-      var settled = false;
-      socket.on("connect", function () {
-        socket.emit("session_request", { session_id: self.sessionId });
-      });
-      socket.on("session_confirm", function () {
-        if (!settled) { settled = true; resolve(); }
-      });
-      socket.on("connect_error", function (error) {
-        if (!settled) { settled = true; reject(error); }
-      });
-      socket.on("bot_uttered", function (data) { self.onBot(data || {}); });
-    });
-  };
-
-  Widget.prototype.emit = function (text) {
-    this.socket.emit("user_uttered", { message: text, session_id: this.sessionId, metadata: this.metadata() });
-  };
-
-  // Inbound: the phone rings until picked up; the rings are sent with every turn and graded.
+  // Inbound: the phone rings from the moment the server created the call; the server counts the
+  // rings itself when the trainee picks up, so this counter is only what the trainee hears.
   Widget.prototype.ring = function () {
-    var self = this, count = 0, ms = this.config.ring_ms;
-    this.emit("/start_call");
-    var counter = el("p", { class: "pl-rings" });
-    var pickUp = el("button", { class: "pl-primary pl-pickup", type: "button", text: "接听",
-                                onclick: function () { self.pickUp(count); } });
+    var self = this;
+    this.ringStart = Date.now();
+    this.ringCount = 0;
+    this.counter = el("p", { class: "pl-rings" });
+    this.pickUpButton = el("button", { class: "pl-primary pl-pickup", type: "button", text: "接听",
+                                       onclick: function () { self.pickUp(); } });
     this.action.textContent = "";
-    this.action.appendChild(el("div", { class: "pl-ringing" }, [el("span", { class: "pl-bell", "aria-hidden": "true", text: "☎" }), counter, pickUp]));
+    this.action.appendChild(el("div", { class: "pl-ringing" }, [
+      el("span", { class: "pl-bell", "aria-hidden": "true", text: "☎" }), this.counter, this.pickUpButton]));
     this.setStatus("来电响铃中……铃响三声内接听");
-    function tick() {
-      count += 1;
-      counter.textContent = "响铃 " + count + " 声";
-      counter.setAttribute("data-rings", String(count));
-      self.tones.ring(ms);
-      if (count > MISSED_AFTER_RINGS) self.missed();
-    }
-    tick();
-    this.ringTimer = window.setInterval(tick, ms);
+    this.keepRinging();
   };
 
-  Widget.prototype.pickUp = function (rings) {
-    window.clearInterval(this.ringTimer);
-    this.rings = rings;
-    this.action.textContent = "";
-    this.connected("已接听（铃响 " + rings + " 声）。请先开口问候客户。");
+  // One ring at 0 and one every ring_ms, counted from the clock so a retry after a failed
+  // pick-up continues the count instead of restarting it.
+  Widget.prototype.keepRinging = function () {
+    var self = this, ms = this.config.ring_ms;
+    var rings = Math.floor((Date.now() - this.ringStart) / ms) + 1;
+    if (rings > this.missedAfter()) return this.missed();
+    if (rings !== this.ringCount) {
+      this.ringCount = rings;
+      this.counter.textContent = "响铃 " + rings + " 声";
+      this.counter.setAttribute("data-rings", String(rings));
+      this.tones.ring(ms);
+    }
+    this.ringTimer = window.setTimeout(function () { self.keepRinging(); }, this.ringStart + rings * ms - Date.now());
+  };
+
+  Widget.prototype.pickUp = function () {
+    var self = this;
+    window.clearTimeout(this.ringTimer);
+    this.pickUpButton.disabled = true;
+    this.post(this.callPath("answer")).then(function (response) {
+      if (response.status === 200) {
+        return self.answered(response.body, "已接听（铃响 " + response.body.rings + " 声）。请先开口问候客户。");
+      }
+      if (response.body.reason === "missed") return self.missed();
+      if (response.body.reason === "already_answered") return self.catchUp();
+      self.showNotice(problem(response, "接听"));
+      if (!failed(response)) return self.abandon();  // refused for good (e.g. a broken persona)
+      self.pickUpButton.disabled = false;  // the network: the phone keeps ringing, try again
+      self.keepRinging();
+    });
   };
 
   Widget.prototype.missed = function () {
+    // Tell the server, so the call is stored as missed rather than left ringing (best effort).
+    if (this.callId) this.post(this.callPath("hangup"));
     this.abandon();
-    this.setStatus("未接来电：铃响" + MISSED_AFTER_RINGS + "声没人接，客户挂断了。记住「铃响三声内接听」。");
+    this.setStatus("未接来电：铃响" + this.missedAfter() + "声没人接，客户挂断了。记住「铃响三声内接听」。");
   };
 
   // A call that ends without being graded: only "再练一次" is left.
   Widget.prototype.abandon = function () {
-    window.clearInterval(this.ringTimer);
+    this.stopTimers();
     this.ended = true;
     this.action.textContent = "";
     this.action.appendChild(this.againButton());
@@ -297,10 +467,25 @@
   Widget.prototype.dial = function () {
     var self = this;
     this.action.textContent = "";
+    this.showNotice("");
     this.setStatus("正在呼叫 " + this.persona.customer + "……");
     this.tones.ringBack(this.config.ring_ms);
-    this.awaitingPickUp = true;
-    window.setTimeout(function () { self.emit("/start_call"); }, Math.min(this.config.ring_ms, 1500));
+    this.ringTimer = window.setTimeout(function () {
+      self.post(self.callPath("answer")).then(function (response) {
+        if (response.status === 200) return self.answered(response.body, "客户接听了。");
+        if (response.body.reason === "already_answered") return self.catchUp();
+        if (failed(response)) self.readyToDial(); else self.abandon();
+        self.showNotice(problem(response, "拨号"));
+      });
+    }, Math.min(this.config.ring_ms, 1500));
+  };
+
+  Widget.prototype.answered = function (answer, status) {
+    this.rings = answer.rings;
+    this.action.textContent = "";
+    this.showNotice("");
+    this.connected(status);
+    this.hear(answer);
   };
 
   Widget.prototype.connected = function (status) {
@@ -315,81 +500,101 @@
     }, 1000);
   };
 
+  // The customer's lines in an answer, and the end of the call if it ended.
+  Widget.prototype.hear = function (answer) {
+    var self = this;
+    (answer.messages || []).forEach(function (message) {
+      if (message && typeof message.text === "string" && message.text) self.addLine("customer", message.text);
+    });
+    if (answer.ended) {
+      this.scorecard = answer.scorecard || null;
+      this.end(endStatus(answer.hangup_by));
+    }
+  };
+
+  // When an answer was lost (the server acted, the reply never arrived): catch up with the stored
+  // call. Its turns are stored when it ends; until then the lines on screen are kept.
+  Widget.prototype.catchUp = function () {
+    var self = this;
+    return this.get(this.callPath()).then(function (response) {
+      if (response.status !== 200) return self.showNotice(problem(response, "读取通话"));
+      var call = response.body.call, turns = call.turns || [];
+      if (turns.length) self.log.textContent = "";
+      turns.forEach(function (turn) { self.addLine(turn.speaker === "trainee" ? "trainee" : "customer", turn.text); });
+      if (!self.connectedAt) {
+        self.rings = call.rings;
+        self.action.textContent = "";
+        self.connected(call.rings ? "已接听（铃响 " + call.rings + " 声）。" : "客户接听了。");
+      }
+      if (call.ended_at || call.hangup_by) {
+        self.scorecard = call.scorecard || null;
+        self.end(endStatus(call.hangup_by));
+      }
+    });
+  };
+
   Widget.prototype.setStatus = function (text) { this.status.textContent = text; };
+
+  Widget.prototype.showNotice = function (text) { this.notice.textContent = text; };
 
   Widget.prototype.onTyping = function () {
     var length = this.input.value.length, max = this.config.max_message_chars;
     this.count.textContent = length + "/" + max;
     this.count.classList.toggle("pl-over", length > max);
-    this.send.disabled = this.ended || !this.input.value.trim();
+    this.send.disabled = this.ended || this.busy || !this.input.value.trim();
   };
 
+  // One turn at a time, so the customer's answers stay in order.
   Widget.prototype.say = function () {
-    if (this.ended || this.input.disabled) return;
-    var text = this.input.value.trim(), max = this.config.max_message_chars;
+    if (this.ended || this.input.disabled || this.busy) return;
+    var self = this, text = this.input.value.trim(), max = this.config.max_message_chars;
     if (!text) return;  // empty messages are never sent
     if (text.length > max) {
       this.showNotice("这句话有" + text.length + "个字，超过了" + max + "字的上限，没有发送。电话里请简明扼要，分几句说。");
       return;
     }
     this.showNotice("");
-    this.addLine("trainee", text);
-    this.emit(text);
+    var said = this.addLine("trainee", text);
     this.input.value = "";
+    this.busy = true;
     this.onTyping();
+    this.post(this.callPath("turns"), { text: text }).then(function (response) {
+      self.busy = false;
+      self.onTyping();
+      if (response.status === 200) return self.hear(response.body);
+      if (response.body.reason === "ended") return self.catchUp();
+      // Not said: take the line back and return the words to the input, so nothing is lost.
+      self.log.removeChild(said);
+      self.input.value = text + (self.input.value ? "\n" + self.input.value : "");
+      self.onTyping();
+      self.showNotice(response.status === 400 && REASONS[response.body.reason]
+        ? REASONS[response.body.reason] : problem(response, "发送") + " 这句话已放回输入框，可以再发一次。");
+    });
   };
 
   Widget.prototype.hangUp = function () {
     if (this.ended) return;
-    this.emit("/hangup");
-    this.end("你挂断了电话。");
+    var self = this;
+    this.hangUpButton.disabled = true;
+    this.post(this.callPath("hangup")).then(function (response) {
+      if (response.status === 200) return self.hear(response.body);
+      if (response.status === 409) return self.catchUp();
+      self.hangUpButton.disabled = false;
+      self.showNotice(problem(response, "挂断"));
+    });
   };
 
   Widget.prototype.addLine = function (who, text) {
-    var label = who === "trainee" ? "我" : "客户";
-    this.log.appendChild(el("li", { class: "pl-line pl-" + who }, [
-      el("span", { class: "pl-who", text: label }), el("span", { class: "pl-text", text: text })
-    ]));
+    var node = this.log.appendChild(line(who, text));
     this.log.scrollTop = this.log.scrollHeight;
-  };
-
-  Widget.prototype.showNotice = function (text) { this.notice.textContent = text; };
-
-  Widget.prototype.onBot = function (data) {
-    var custom = data.custom || null;
-    if (custom) return this.onEvent(custom);
-    if (typeof data.text !== "string" || !data.text) return;
-    if (this.ended) return;  // after the hang-up: the product's summary, shown on the scorecard
-    if (this.awaitingPickUp) {
-      this.awaitingPickUp = false;
-      this.connected("客户接听了。");
-    }
-    this.addLine("customer", data.text);
-  };
-
-  Widget.prototype.onEvent = function (event) {
-    if (event.event === "hangup") {
-      this.end(event.by === "customer" ? "客户挂断了电话。" : "你挂断了电话。");
-    } else if (event.event === "scorecard") {
-      this.scorecard = event.scorecard;
-      if (this.onScorecard) this.onScorecard();
-    } else if (event.event === "error") {
-      var reasons = {
-        unknown_persona: "这个场景暂时不可用（角色文件有误），请换一个场景。",
-        empty_message: "空消息没有发送。",
-        message_too_long: "消息太长，没有发送。"
-      };
-      this.showNotice(reasons[event.reason] || "出错了：" + event.reason);
-      if (event.reason === "unknown_persona") this.abandon();
-    }
+    return node;
   };
 
   Widget.prototype.end = function (status) {
     if (this.ended) return;
     var self = this;
     this.ended = true;
-    window.clearInterval(this.timerHandle);
-    window.clearInterval(this.ringTimer);
+    this.stopTimers();
     this.input.disabled = true;
     this.send.disabled = true;
     this.hangUpButton.disabled = true;
@@ -402,10 +607,10 @@
   Widget.prototype.againButton = function () {
     var self = this;
     return el("button", { class: "pl-secondary pl-again", type: "button", text: "再练一次",
-                          onclick: function () { if (self.socket) self.socket.disconnect(); self.lobby(); } });
+                          onclick: function () { self.home(); } });
   };
 
-  // -- after the call: the record card, then the scorecard --------------------------------------
+  // -- after the call: the record card, then the results ----------------------------------------
   Widget.prototype.recordCard = function () {
     var self = this;
     var inputs = {};
@@ -418,23 +623,23 @@
         inputs[f.id] = el("input", { type: "text", name: f.id, maxlength: String(card.max_chars),
                                      placeholder: PLACEHOLDERS[f.id] || "" });
       }
-      return el("label", { class: "pl-field" }, [el("span", { text: f.label }), inputs[f.id]]);
+      return field(f.label, inputs[f.id]);
     });
     var error = el("p", { class: "pl-error", role: "alert" });
     var submit = el("button", { class: "pl-primary pl-submit-card", type: "submit", text: "提交并查看评分" });
     var form = el("form", { class: "pl-card-form" }, fields.concat([error, submit]));
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      var card = {};
-      Object.keys(inputs).forEach(function (key) { card[key] = inputs[key].value.trim(); });
-      if (!card["class"]) { error.textContent = "请选择客户等级（A–E）。"; return; }
+      var answers = {};
+      Object.keys(inputs).forEach(function (key) { answers[key] = inputs[key].value.trim(); });
+      if (!answers["class"]) { error.textContent = "请选择客户等级（A–E）。"; return; }
       submit.disabled = true;
       error.textContent = "";
-      self.submitCard(card, 0).then(function (result) {
-        self.results(result.record_card, result.scorecard || self.scorecard);
-      }).catch(function (problem) {
+      self.post(self.callPath("record-card"), { card: answers }).then(function (response) {
+        if (response.status === 200) return self.showResults(response.body.record_card, response.body.scorecard);
+        if (response.body.reason === "already_submitted") return self.showResults(null, null);
         submit.disabled = false;
-        error.textContent = problem.message;
+        error.textContent = problem(response, "提交");
       });
     });
     this.screen("record-card", [
@@ -445,23 +650,30 @@
     inputs.name.focus();
   };
 
-  Widget.prototype.submitCard = function (card, attempt) {
+  // The results come from the server: the record-card answer, completed by the stored call
+  // (its scorecard when the answer had none, the trainee's name and the transcript).
+  Widget.prototype.showResults = function (record, scorecard) {
     var self = this;
-    return getJSON("api/calls/" + encodeURIComponent(this.sessionId) + "/record-card", {
-      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ card: card })
-    }).then(function (response) {
-      if (response.status === 200) return response.body;
-      if (response.status === 409 && attempt < 20) {  // the hang-up is still being graded
-        return new Promise(function (resolve) { window.setTimeout(resolve, 500); })
-          .then(function () { return self.submitCard(card, attempt + 1); });
-      }
-      var field = response.body.field ? "（" + response.body.field + "）" : "";
-      throw new Error("提交失败" + field + "：" + (response.body.error || response.status));
-    }, function () { throw new Error("提交失败：网络错误，请重试。"); });
+    return this.get(this.callPath()).then(function (response) {
+      var call = response.status === 200 && response.body.call ? response.body.call : {};
+      self.results(record || call.record_card, scorecard || call.scorecard, call);
+    });
   };
 
-  Widget.prototype.results = function (record, scorecard) {
-    var self = this;
+  Widget.prototype.results = function (record, scorecard, call) {
+    var turns = (call.turns || []).map(function (turn) { return line(turn.speaker === "trainee" ? "trainee" : "customer", turn.text); });
+    this.screen("results", [
+      el("h1", { class: "pl-title", text: "通话结果" }),
+      el("p", { class: "pl-me", text: "学员：" + (call.trainee || this.who()) }),
+      record ? this.recordView(record) : el("p", { class: "pl-error", text: "没有读取到来电客户信息表的检查结果，请刷新后重试。" }),
+      el("h2", { text: "本次通话评分" }), this.scorecardView(scorecard),
+      turns.length ? el("h2", { text: "通话记录" }) : null,
+      turns.length ? el("ol", { class: "pl-log pl-transcript" }, turns) : null,
+      this.againButton()
+    ]);
+  };
+
+  Widget.prototype.recordView = function (record) {
     var fields = record.fields.map(function (f) {
       return el("li", { class: "pl-card-field " + (f.correct ? "pl-ok" : "pl-bad"), "data-field": f.field }, [
         el("div", { class: "pl-criterion-head" }, [
@@ -484,24 +696,17 @@
       cadence.push(el("p", { class: "pl-cadence pl-right", text: "该客户应为" + record.right_cadence["class"] + "类（" +
         record.right_cadence.meaning + "）：" + record.right_cadence.next_call + "。" }));
     }
-    var card = el("section", { class: "pl-record-result" }, [
+    return el("section", { class: "pl-record-result" }, [
       el("h2", { text: "来电客户信息表：" + record.correct + "/" + record.total + " 项正确" }),
       el("ol", { class: "pl-criteria" }, fields),
       el("h3", { text: "跟进节奏" })
     ].concat(cadence));
-    this.screen("results", [
-      el("h1", { class: "pl-title", text: "通话结果" }), card,
-      el("h2", { text: "本次通话评分" }), this.scorecardView(scorecard), this.againButton()
-    ]);
-    if (!scorecard) {
-      this.onScorecard = function () { self.results(record, self.scorecard); };
-    }
   };
 
   Widget.prototype.scorecardView = function (scorecard) {
-    if (!scorecard) return el("p", { class: "pl-hint pl-waiting", text: "评分生成中……" });
+    if (!scorecard) return el("p", { class: "pl-hint pl-unscored", text: "这次通话没有评分。" });
     var items = scorecard.criteria.map(function (c) {
-      var evidence = c.evidence.map(function (e) {
+      var evidence = (c.evidence || []).map(function (e) {
         return el("li", {}, [el("span", { class: "pl-turn", text: "第" + e.turn + "句" }), el("q", { text: e.text })]);
       });
       return el("li", { class: "pl-criterion " + (c.passed ? "pl-ok" : "pl-bad"), "data-criterion": c.id }, [
@@ -528,9 +733,13 @@
       document.head.appendChild(el("link", { rel: "stylesheet", href: BASE + "widget.css", "data-peilian-css": true }));
     }
     root.textContent = "正在加载陪练……";
-    var io = window.io ? Promise.resolve() : loadScript(BASE + SOCKET_IO);
-    Promise.all([io, getJSON("api/config"), getJSON("api/personas")]).then(function (results) {
-      root.peilian = new Widget(root, results[1].body, results[2].body.personas || []);
+    Promise.all([request("GET", "api/session"), request("GET", "api/config")]).then(function (answers) {
+      var bad = answers.filter(function (a) { return a.status !== 200; })[0];
+      if (bad) {
+        root.textContent = "陪练加载失败：" + (bad.status ? "服务器返回 " + bad.status : "无法连接 " + BASE) + "。请稍后刷新重试。";
+        return;
+      }
+      root.peilian = new Widget(root, answers[1].body, answers[0].body);
     }).catch(function (error) {
       root.textContent = "陪练加载失败：" + error.message;
     });

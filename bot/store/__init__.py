@@ -1,0 +1,1 @@
+"""Our SQL store: calls, turns, scorecards, record cards, reviews, accounts (SQLAlchemy + Alembic)."""

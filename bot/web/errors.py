@@ -1,0 +1,52 @@
+"""JSON errors for the API: every failure is `{"error", "field"?, "reason"?}`, never an HTML 500."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Awaitable, Callable, Dict, Optional
+
+from aiohttp import web
+
+log = logging.getLogger(__name__)
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str, field: Optional[str] = None, reason: Optional[str] = None,
+                 **extra: Any) -> None:
+        super().__init__(message)
+        self.status, self.message, self.field, self.reason, self.extra = status, message, field, reason, extra
+
+    def body(self) -> Dict[str, Any]:
+        body: Dict[str, Any] = {"error": self.message, **self.extra}
+        if self.field:
+            body["field"] = self.field
+        if self.reason:
+            body["reason"] = self.reason
+        return body
+
+
+def login_required() -> ApiError:
+    return ApiError(401, "请先登录（login required）", reason="login_required")
+
+
+def forbidden(message: str = "没有权限（forbidden）") -> ApiError:
+    return ApiError(403, message, reason="forbidden")
+
+
+def not_found(what: str = "not found") -> ApiError:
+    return ApiError(404, what, reason="not_found")
+
+
+@web.middleware
+async def json_errors(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]):
+    try:
+        return await handler(request)
+    except ApiError as error:
+        return web.json_response(error.body(), status=error.status)
+    except web.HTTPException as error:
+        if not request.path.startswith("/api/") or error.status < 400:
+            raise
+        return web.json_response({"error": error.reason}, status=error.status)
+    except Exception:  # never a bare 500 page: log it, answer in JSON
+        log.exception("web request %s %s failed", request.method, request.path)
+        return web.json_response({"error": "internal error; see the web server log"}, status=500)

@@ -1,0 +1,162 @@
+"""Who is asking, and may they: sessions, CSRF, origins, roles. First-class code, as in datasette.
+
+- Sessions live in an encrypted, signed cookie (aiohttp-session + Fernet, key in var/):
+  HttpOnly, SameSite=Lax (None + Secure when other sites embed the widget), 12 hours.
+- Every state-changing API request carries the session's CSRF token in `X-CSRF-Token`, and a
+  request from a foreign Origin is refused unless that origin is configured.
+- A visitor is a logged-in account, or an anonymous browser in open-practice mode.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import secrets
+from dataclasses import dataclass
+from typing import Awaitable, Callable, Optional
+from urllib.parse import urlsplit
+
+from aiohttp import web
+from aiohttp_session import get_session, new_session
+from aiohttp_session import setup as setup_sessions
+from aiohttp_session.cookie_storage import EncryptedCookieStorage
+from cryptography.fernet import Fernet
+
+from bot.settings import Settings
+from bot.store import users
+from bot.store.database import Database
+from bot.store.users import Account
+from bot.web.errors import ApiError, forbidden, login_required
+
+COOKIE = "peilian_session"
+SESSION_HOURS = 12
+CSRF_HEADER = "X-CSRF-Token"
+UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
+REVIEWERS = ("evaluator", "admin")
+
+
+def install_sessions(app: web.Application, settings: Settings, key: bytes) -> None:
+    cross_site = bool(settings.allowed_origins)
+    setup_sessions(app, EncryptedCookieStorage(
+        Fernet(key), cookie_name=COOKIE, max_age=SESSION_HOURS * 3600, httponly=True,
+        secure=settings.secure_cookies or cross_site, samesite="None" if cross_site else "Lax"))
+
+
+@dataclass(frozen=True)
+class Visitor:
+    account: Optional[Account]
+    browser_id: Optional[str]  # anonymous open practice
+    open_practice: bool
+
+    @property
+    def role(self) -> Optional[str]:
+        return self.account.role if self.account else None
+
+    @property
+    def can_practise(self) -> bool:
+        return self.account is not None or self.open_practice
+
+    def require_practice(self) -> None:
+        if not self.can_practise:
+            raise login_required()
+
+    def require_role(self, *roles: str) -> Account:
+        if self.account is None:
+            raise login_required()
+        if self.account.role not in roles:
+            raise forbidden()
+        return self.account
+
+    @property
+    def reviews_calls(self) -> bool:
+        return self.role in REVIEWERS
+
+
+async def csrf_token(request: web.Request) -> str:
+    session = await get_session(request)
+    if not session.get("csrf"):
+        session["csrf"] = secrets.token_urlsafe(32)
+    return session["csrf"]
+
+
+async def visitor(request: web.Request) -> Visitor:
+    """The visitor of this request (memoised on it)."""
+    if "visitor" in request:
+        return request["visitor"]
+    db: Database = request.app["db"]
+    session = await get_session(request)
+    account = None
+    loop = asyncio.get_running_loop()
+    if isinstance(session.get("uid"), int):
+        account = await loop.run_in_executor(None, users.get_account, db, session["uid"])
+        if account is None:  # disabled or deleted since login
+            session.pop("uid", None)
+    open_practice = await loop.run_in_executor(None, users.open_practice, db)
+    found = Visitor(account, session.get("browser") if account is None else None, open_practice)
+    request["visitor"] = found
+    return found
+
+
+async def browser_id(request: web.Request) -> str:
+    """The anonymous browser's id, created on its first call."""
+    session = await get_session(request)
+    if not session.get("browser"):
+        session["browser"] = secrets.token_urlsafe(16)
+    return session["browser"]
+
+
+async def log_in(request: web.Request, account: Account) -> str:
+    """A fresh session (no fixation) for the account; returns its new CSRF token."""
+    session = await new_session(request)
+    session["uid"] = account.id
+    session["csrf"] = secrets.token_urlsafe(32)
+    request.pop("visitor", None)
+    return session["csrf"]
+
+
+async def log_out(request: web.Request) -> str:
+    session = await new_session(request)
+    session["csrf"] = secrets.token_urlsafe(32)
+    request.pop("visitor", None)
+    return session["csrf"]
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def allowed_origin(request: web.Request, origin: str) -> bool:
+    settings: Settings = request.app["settings"]
+    return origin.lower() == _origin(f"{request.scheme}://{request.host}") or origin in settings.allowed_origins
+
+
+@web.middleware
+async def guard(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]):
+    """CORS for configured origins, Origin and CSRF checks on unsafe API requests, safe headers."""
+    origin = request.headers.get("Origin")
+    trusted_origin = origin is not None and allowed_origin(request, origin)
+    if request.method == "OPTIONS" and request.path.startswith("/api/"):
+        response: web.StreamResponse = web.Response(status=204)
+    else:
+        if request.method in UNSAFE and request.path.startswith("/api/"):
+            if origin is not None and not trusted_origin:
+                raise ApiError(403, f"requests from {origin} are not allowed", reason="origin")
+            given = request.headers.get(CSRF_HEADER, "")
+            expected = (await get_session(request)).get("csrf") or ""
+            if not (given and expected and hmac.compare_digest(given, expected)):
+                raise ApiError(403, "CSRF token missing or wrong: reload the page", reason="csrf")
+        response = await handler(request)
+    if trusted_origin and origin in request.app["settings"].allowed_origins:
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Access-Control-Allow-Credentials"] = "true"
+        response.headers["Access-Control-Allow-Headers"] = f"Content-Type, {CSRF_HEADER}"
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+        response.headers["Vary"] = "Origin"
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    if response.content_type == "text/html":
+        ancestors = " ".join(("'self'",) + request.app["settings"].allowed_origins)
+        response.headers.setdefault("Content-Security-Policy",
+                                    f"default-src 'self'; img-src 'self' data:; frame-ancestors {ancestors}")
+    return response

@@ -1,0 +1,176 @@
+"""Every way a score was forged or a call reached before (issue: trust), tried against the real
+servers. Each must fail."""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from pathlib import Path
+from typing import Any, Dict, List
+
+import pytest
+import requests
+
+pytestmark = pytest.mark.servers
+META = {"persona": "car_showroom_inbound", "seed": 3, "date": "2026-11-22"}
+GREETING = "您好，星辰汽车4S店，销售顾问小李为您服务！"
+
+
+class Page:
+    """What the widget does, over HTTP: a cookie jar, the CSRF header, JSON."""
+
+    def __init__(self, servers) -> None:
+        self.url, self.http = servers.web_url, requests.Session()
+        self.csrf = self.http.get(f"{self.url}/api/session").json()["csrf_token"]
+
+    def post(self, path: str, body: Any = None) -> requests.Response:
+        return self.http.post(f"{self.url}{path}", json=body or {}, headers={"X-CSRF-Token": self.csrf})
+
+    def start(self, persona: str = "car_showroom_inbound", seed: int = 3) -> str:
+        response = self.post("/api/calls", {"persona": persona, "seed": seed, "trainee": "攻击者"})
+        assert response.status_code == 201, response.text
+        return response.json()["call"]["id"]
+
+    def say(self, call_id: str, text: str) -> Dict[str, Any]:
+        response = self.post(f"/api/calls/{call_id}/turns", {"text": text})
+        assert response.status_code == 200, response.text
+        return response.json()
+
+
+def listening_addresses(port: int) -> List[str]:
+    found = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, hexport = local.rsplit(":", 1)
+            if state == "0A" and int(hexport, 16) == port:
+                found.append(address)
+    return found
+
+
+def test_every_server_listens_on_loopback_only(servers):
+    for name in ("PEILIAN_ACTIONS_PORT", "PEILIAN_RASA_PORT", "PEILIAN_WEB_PORT"):
+        addresses = listening_addresses(int(servers.env[name]))
+        assert addresses and set(addresses) <= {"0100007F"}, (name, addresses)  # 127.0.0.1
+
+
+def test_rasa_http_api_needs_the_token(servers):
+    sender = f"victim-{uuid.uuid4().hex[:6]}"
+    servers.say(sender, GREETING, META)
+    forged = [{"event": "slot", "name": "scorecard", "value": {"score": 100}}]
+    for token in (None, "wrong-token"):
+        params = {"token": token} if token else {}
+        assert requests.get(f"{servers.rasa_url}/conversations/{sender}/tracker", params=params).status_code == 401
+        events = requests.post(f"{servers.rasa_url}/conversations/{sender}/tracker/events", json=forged, params=params)
+        assert events.status_code == 401
+    assert servers.tracker(sender)["slots"]["scorecard"] is None
+
+
+def test_rasa_sends_no_cors_headers_to_another_origin(servers):
+    evil = {"Origin": "https://evil.example"}
+    preflight = requests.options(f"{servers.rasa_url}/conversations/x/tracker/events",
+                                 headers={**evil, "Access-Control-Request-Method": "POST"})
+    assert "Access-Control-Allow-Origin" not in preflight.headers
+    webhook = requests.post(f"{servers.rasa_url}/webhooks/rest/webhook", headers=evil,
+                            json={"sender": "cors-1", "message": GREETING, "metadata": META})
+    assert "Access-Control-Allow-Origin" not in webhook.headers
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"message": GREETING}, "sender"),
+    ({"sender": "", "message": GREETING}, "sender"),
+    ({"sender": "web-0123456789", "message": GREETING}, "sender"),
+    ({"sender": "a", "message": GREETING, "metadata": {"seed": "abc"}}, "metadata.seed"),
+    ({"sender": "a", "message": GREETING, "metadata": {"date": "2026-02-30"}}, "metadata.date"),
+    ({"sender": "a", "message": GREETING, "metadata": {"rings": -5}}, "metadata.rings"),
+    ({"sender": "a", "message": GREETING, "metadata": {"rings": 0}}, "metadata.rings"),
+    ({"sender": "a", "message": GREETING, "metadata": {"trainee": "alice"}}, "metadata.trainee"),
+    ({"sender": "a", "message": "好" * 301}, "message"),
+])
+def test_rest_refuses_bad_requests_naming_the_field(servers, body, field):
+    status, answer = servers.rest(body)
+    assert status == 400 and field in [p["field"] for p in answer["problems"]]
+
+
+def test_rest_names_every_problem_at_once(servers):
+    status, answer = servers.rest({"message": "", "metadata": {"seed": "abc", "date": "x"}})
+    assert status == 400
+    assert {p["field"] for p in answer["problems"]} == {"sender", "message", "metadata.seed", "metadata.date"}
+
+
+def test_five_megabytes_of_metadata_are_refused_and_not_stored(servers):
+    database = Path(servers.env["PEILIAN_VAR_DIR"]) / "peilian.db"
+    size = lambda: sum(p.stat().st_size for p in database.parent.glob("peilian.db*"))  # noqa: E731
+    before = size()
+    body = {"sender": "junk-1", "message": GREETING, "metadata": {**META, "junk": "x" * 5_000_000}}
+    status, answer = servers.rest(body)
+    assert status == 400 and answer["reason"] == "body_too_large"
+    assert size() - before < 100_000
+
+
+def test_typed_commands_are_words_and_cannot_wipe_or_end_a_call(servers):
+    page = Page(servers)
+    call_id = page.start()
+    time.sleep(0.2)
+    assert page.post(f"/api/calls/{call_id}/answer").status_code == 200
+    page.say(call_id, GREETING)
+    rude = page.say(call_id, "你到底买不买？烦死了")
+    for typed in ("/restart", "/goodbye", '/ask_name{"addressee": "王先生"}', "开始", "挂断"):
+        reply = page.say(call_id, typed)
+        assert not reply["ended"] and reply["messages"], typed  # still on the line, and answered
+    page.say(call_id, "请问您贵姓？")
+    last = page.say(call_id, "好的王先生，谢谢您的来电，再见！")
+    assert last["ended"] and last["scorecard"]
+    stored = servers.store.get_call(call_id)
+    trainee_lines = [t["text"] for t in stored["turns"] if t["speaker"] == "trainee"]
+    assert "你到底买不买？烦死了" in trainee_lines and "／restart" in trainee_lines  # nothing wiped
+    assert stored["scorecard"] == last["scorecard"] and rude["messages"]
+    courtesy = next(c for c in stored["scorecard"]["criteria"] if c["id"] == "courtesy")
+    assert not courtesy["passed"]
+    name = next(c for c in stored["scorecard"]["criteria"] if c["id"] == "name_capture")
+    assert not any("ask_name" in e["text"] for e in name["evidence"])  # no injected addressee entity
+
+    # The stored scorecard and a re-grade of the exported call agree.
+    exported = Path(servers.workdir) / f"{call_id}.yml"
+    assert servers.cli("export", call_id, "-o", str(exported)).returncode == 0
+    regrade = servers.cli("grade", "--json", str(exported))
+    import json
+
+    assert json.loads(regrade.stdout)["score"] == stored["scorecard"]["score"]
+
+
+def test_the_ring_count_is_measured_by_the_server(servers):
+    page = Page(servers)
+    call_id = page.start()
+    ring_ms = int(servers.env.get("PEILIAN_RING_MS", "3000"))
+    time.sleep(ring_ms * 3.2 / 1000)  # the fourth ring has sounded
+    answered = page.post(f"/api/calls/{call_id}/answer", {"rings": 0}).json()
+    assert answered["rings"] == 4
+    forged = page.post("/api/calls", {"persona": "car_showroom_inbound", "rings": 0})
+    assert forged.status_code == 400 and forged.json()["field"] == "rings"
+    page.say(call_id, GREETING)
+    page.post(f"/api/calls/{call_id}/hangup")
+    stored = servers.store.get_call(call_id)
+    assert stored["rings"] == 4
+    greeting = next(c for c in stored["scorecard"]["criteria"] if c["id"] == "greeting")
+    assert not greeting["passed"]  # more than three rings without 让您久等了
+
+
+def test_another_browser_cannot_touch_the_call(servers):
+    owner, other = Page(servers), Page(servers)
+    call_id = owner.start()
+    assert owner.post(f"/api/calls/{call_id}/answer").status_code == 200
+    for action, body in (("turns", {"text": "您好"}), ("hangup", {}), ("record-card", {"card": {"class": "A"}})):
+        assert other.post(f"/api/calls/{call_id}/{action}", body).status_code == 404
+    assert other.http.get(f"{servers.web_url}/api/calls/{call_id}").status_code == 404
+    assert owner.http.get(f"{servers.web_url}/api/calls/{call_id}").status_code == 200
+
+
+def test_the_secrets_are_generated_into_var_and_owner_only(servers):
+    var = Path(servers.env["PEILIAN_VAR_DIR"])
+    for name in ("rasa-token", "session-key"):
+        mode = (var / name).stat().st_mode & 0o777
+        assert mode == 0o600, (name, oct(mode))
+    assert servers.token not in " ".join(open(f"/proc/{p.pid}/cmdline").read() for p in servers.processes
+                                         if os.path.exists(f"/proc/{p.pid}/cmdline"))
