@@ -22,6 +22,7 @@ class CustomerAction(Action, ABC):
     """Runs one Customer move and stores the call state in the `call` slot."""
 
     action_name: Text = ""
+    starts_a_call = False
 
     def name(self) -> Text:
         return self.action_name
@@ -42,6 +43,8 @@ class CustomerAction(Action, ABC):
                 json_message={"event": "error", "reason": "unknown_persona", "persona": str(missing)},
             )
             return []
+        if customer.state.ended and not self.starts_a_call:
+            return []  # a late message on a finished call: it was graded and stored once already
         reply = self.react(customer, trainee_turn(tracker))
         send(dispatcher, reply)
         events = [SlotSet("call", customer.state.to_dict())]
@@ -55,6 +58,7 @@ class CustomerAction(Action, ABC):
 
 class ActionPickUp(CustomerAction):
     action_name = "action_pick_up"
+    starts_a_call = True
 
     def react(self, customer: Customer, turn: TraineeTurn) -> Reply:
         return customer.pick_up()

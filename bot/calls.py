@@ -22,12 +22,12 @@ def call_info_for(persona, rings: Optional[int] = None) -> CallInfo:
 def turns_from_events(events: Iterable[Dict[str, Any]]) -> Tuple[List[Tuple[str, str]], List[Dict[str, Any]], Optional[str]]:
     """(speaker, text) pairs, the trainee turns' parse data, and who hung up first.
 
-    Only the latest call counts: everything before the last `/start_call` is dropped.
+    Only the latest call counts: a conversation may hold several calls (REST), each beginning with
+    the `/start_call` after the previous call's hang-up. A `/start_call` in the middle of a call
+    starts nothing, so it can't drop the turns before it from the grade.
     """
     events = list(events)
-    starts = [i for i, e in enumerate(events) if e.get("event") == "user" and _intent(e) == "start_call"]
-    if starts:
-        events = events[starts[-1] + 1:]
+    events = events[_latest_call_start(events):]
     pairs: List[Tuple[str, str]] = []
     parses: List[Dict[str, Any]] = []
     hangup = None
@@ -48,6 +48,19 @@ def turns_from_events(events: Iterable[Dict[str, Any]]) -> Tuple[List[Tuple[str,
             if text:
                 pairs.append(("customer", text))
     return pairs, parses, hangup
+
+
+def _latest_call_start(events: Sequence[Dict[str, Any]]) -> int:
+    """Where the latest call begins: its `/start_call`, or (inbound over REST) its first words."""
+    start, ended = 0, True
+    for i, event in enumerate(events):
+        if event.get("event") == "user" and ended and _intent(event) != "hangup":
+            start, ended = (i + 1 if _intent(event) == "start_call" else i), False
+        elif event.get("event") == "user" and _intent(event) == "hangup":
+            ended = True
+        elif event.get("event") == "bot" and ((event.get("data") or {}).get("custom") or {}).get("event") == "hangup":
+            ended = True
+    return start
 
 
 def _intent(event: Dict[str, Any]) -> str:

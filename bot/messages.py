@@ -23,6 +23,7 @@ MAX_MESSAGE_CHARS = 300  # a phone turn; the grader's monologue taboo starts at 
 MAX_METADATA_BYTES = 2048
 MAX_SEED = 2**31 - 1
 MAX_RINGS = 99
+EARLIEST_DATE, LATEST_DATE = date(2000, 1, 1), date(2099, 12, 31)
 CONTROL_PAYLOADS = {"/start_call": "start_call", "/hangup": "hangup"}
 CONTROL_INTENTS = frozenset(CONTROL_PAYLOADS.values())
 COMMAND_PREFIX = "/"  # rasa.shared.constants.INTENT_MESSAGE_PREFIX
@@ -127,9 +128,11 @@ def _value_problem(key: str, value: Any) -> Optional[str]:
         return f"must be a whole number 0-{MAX_SEED}"
     if key == "date":
         try:
-            date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except (TypeError, ValueError):
             return "must be an ISO date such as 2026-11-22"
+        if not EARLIEST_DATE <= day <= LATEST_DATE:  # the customer's calendar adds days to it
+            return f"must be between {EARLIEST_DATE} and {LATEST_DATE}"
     if key == "trainee" and not (isinstance(value, str) and len(value) <= 64):
         return "must be a string of at most 64 characters"
     if key == "user_id" and not _whole(value, 1, 2**63 - 1):

@@ -30,6 +30,8 @@ class Settings:
     allowed_origins: Tuple[str, ...] = ()  # sites that may embed the widget (default: same origin)
     secure_cookies: bool = False  # set behind HTTPS; always on when other origins embed the widget
     model: Path = field(default=PROJECT_ROOT / "models")
+    public_origin: str = ""  # https://peilian.example.com when a TLS proxy serves the web page
+    proxy_headers: bool = False  # trust X-Forwarded-For from that one proxy (login throttling)
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -46,6 +48,8 @@ class Settings:
             allowed_origins=origins,
             secure_cookies=_env("PEILIAN_SECURE_COOKIES", "0") == "1",
             model=Path(_env("PEILIAN_MODEL", str(PROJECT_ROOT / "models"))),
+            public_origin=_env("PEILIAN_PUBLIC_ORIGIN", "").rstrip("/"),
+            proxy_headers=_env("PEILIAN_PROXY_HEADERS", "0") == "1",
         )
 
     @property

@@ -74,6 +74,30 @@ async def test_goodbye_makes_the_customer_hang_up_and_the_call_is_graded(tracker
     assert card["score"] == sum(c["points"] for c in card["criteria"])
 
 
+async def test_the_finished_call_is_stored_before_the_customer_hangs_up(tracker, dispatcher, domain, private_database):
+    from bot.store import calls
+    from bot.store.database import database
+
+    closing = tracker("call_closing", metadata={"source": "widget", "trainee": "小李-001"})
+    events = await ActionSayGoodbye().run(dispatcher, closing, domain)
+    card = slot_value(events, "scorecard")
+    stored = calls.call_dict(calls.get_call(database(private_database), card["call_id"]))
+    assert stored["source"] == "widget" and stored["status"] == "ended" and stored["trainee"] == ""
+    assert stored["scorecard"]["score"] == card["score"]
+    assert [c["passed"] for c in stored["scorecard"]["criteria"]] == [c["passed"] for c in card["criteria"]]
+    assert stored["turns"][0]["text"] == "您好，星辰汽车4S店，销售顾问小李为您服务！"
+    assert stored["turns"][-1]["speaker"] == "customer" and stored["hangup_by"] == "customer"
+
+
+async def test_bad_metadata_never_silences_the_customer(tracker, dispatcher, domain):
+    """The channel refuses it first; if it ever got through, the customer still answers."""
+    start = tracker("first_turn_greet", metadata={"persona": "car_showroom_inbound", "date": "2026-02-30",
+                                                  "rings": -5, "seed": "abc"})
+    events = await ActionReactToGreeting().run(dispatcher, start, domain)
+    assert dispatcher.messages and dispatcher.messages[0]["text"]
+    assert slot_value(events, "call")["rings"] is None
+
+
 async def test_trainee_hangup_is_recorded_without_customer_words(tracker, dispatcher, domain):
     hang = tracker("price_pending", text="/hangup", intent={"name": "hangup", "confidence": 1.0})
     events = await ActionTraineeHungUp().run(dispatcher, hang, domain)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import time
+import urllib.error
 import uuid
 from pathlib import Path
 from typing import Any, Dict, List
@@ -87,6 +88,7 @@ def test_rasa_sends_no_cors_headers_to_another_origin(servers):
     ({"sender": "a", "message": GREETING, "metadata": {"rings": 0}}, "metadata.rings"),
     ({"sender": "a", "message": GREETING, "metadata": {"trainee": "alice"}}, "metadata.trainee"),
     ({"sender": "a", "message": "好" * 301}, "message"),
+    ({"sender": "a", "message": GREETING, "metadata": {"date": "9999-12-31"}}, "metadata.date"),
 ])
 def test_rest_refuses_bad_requests_naming_the_field(servers, body, field):
     status, answer = servers.rest(body)
@@ -99,12 +101,23 @@ def test_rest_names_every_problem_at_once(servers):
     assert {p["field"] for p in answer["problems"]} == {"sender", "message", "metadata.seed", "metadata.date"}
 
 
+def test_deeply_nested_json_is_refused_not_a_server_error(servers):
+    status, answer = servers.rest(b"[" * 15000)  # under the 16 KB limit, past the recursion limit
+    assert status == 400 and answer["reason"] == "bad_json"
+
+
 def test_five_megabytes_of_metadata_are_refused_and_not_stored(servers):
     database = Path(servers.env["PEILIAN_VAR_DIR"]) / "peilian.db"
     size = lambda: sum(p.stat().st_size for p in database.parent.glob("peilian.db*"))  # noqa: E731
     before = size()
     body = {"sender": "junk-1", "message": GREETING, "metadata": {**META, "junk": "x" * 5_000_000}}
-    status, answer = servers.rest(body)
+    try:
+        status, _ = servers.rest(body)
+    except urllib.error.URLError:  # Sanic answers 413 and closes the line before reading it all
+        status = 413
+    assert status == 413
+    half = {"sender": "junk-2", "message": GREETING, "metadata": {**META, "junk": "x" * 500_000}}
+    status, answer = servers.rest(half)  # under Sanic's 1 MB limit: our channel's 16 KB refuses it
     assert status == 400 and answer["reason"] == "body_too_large"
     assert size() - before < 100_000
 
@@ -167,9 +180,37 @@ def test_another_browser_cannot_touch_the_call(servers):
     assert owner.http.get(f"{servers.web_url}/api/calls/{call_id}").status_code == 200
 
 
+def test_only_rasa_can_run_actions(servers):
+    """A forged tracker posted to the action server would grade and store any turns for anyone."""
+    url = f"http://127.0.0.1:{servers.env['PEILIAN_ACTIONS_PORT']}/webhook"
+    forged = {"next_action": "action_trainee_hung_up", "sender_id": "forged-1", "version": "3.6.2",
+              "tracker": {"sender_id": "forged-1", "slots": {}, "latest_message": {"text": "/hangup", "metadata":
+                          {"source": "widget", "user_id": 1}}, "events": []}, "domain": {}}
+    assert requests.post(url, json=forged).status_code == 401
+    assert requests.post(url, json=forged, params={"token": "guess"}).status_code == 401
+    plain = requests.post(url, data=__import__("json").dumps(forged), params={"token": "guess"},
+                          headers={"Content-Type": "text/plain", "Origin": "https://evil.example"})
+    assert plain.status_code == 401 and "Access-Control-Allow-Origin" not in plain.headers
+    assert servers.store.call_of_conversation("forged-1") is None
+
+
+def test_a_call_left_open_is_hung_up_and_graded_when_the_next_begins(servers):
+    page = Page(servers)
+    abandoned = page.start()
+    assert page.post(f"/api/calls/{abandoned}/answer").status_code == 200
+    page.say(abandoned, "喂？你谁啊，有事快说")  # rude, then the tab is closed
+    page.start()  # a clean new call from the same browser
+    stored = servers.store.get_call(abandoned)
+    assert stored["status"] == "ended" and stored["hangup_by"] == "trainee"
+    assert "喂？你谁啊，有事快说" in [t["text"] for t in stored["turns"]]
+    assert stored["scorecard"] is not None
+
+
 def test_the_secrets_are_generated_into_var_and_owner_only(servers):
     var = Path(servers.env["PEILIAN_VAR_DIR"])
-    for name in ("rasa-token", "session-key"):
+    assert var.stat().st_mode & 0o777 == 0o700
+    assert (var / "peilian.db").stat().st_mode & 0o777 == 0o600  # transcripts and password hashes
+    for name in ("rasa-token", "actions-token", "session-key"):
         mode = (var / name).stat().st_mode & 0o777
         assert mode == 0o600, (name, oct(mode))
     assert servers.token not in " ".join(open(f"/proc/{p.pid}/cmdline").read() for p in servers.processes

@@ -45,7 +45,8 @@ def test_server_measured_keys_only_from_a_trusted_caller():
     assert clean_metadata({"rings": 0, "trainee": "alice", "source": "widget", "user_id": 3}, trusted=True)["rings"] == 0
 
 
-@pytest.mark.parametrize("bad", [{"rings": -5}, {"rings": 100}, {"rings": True}, {"user_id": 0}, {"source": "import"}])
+@pytest.mark.parametrize("bad", [{"rings": -5}, {"rings": 100}, {"rings": True}, {"user_id": 0}, {"source": "import"},
+                                 {"date": "9999-12-31"}, {"date": "1900-01-01"}])
 def test_trusted_values_are_still_checked(bad):
     with pytest.raises(MessageError):
         clean_metadata(bad, trusted=True)

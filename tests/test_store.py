@@ -100,6 +100,23 @@ def test_regrade_keeps_the_old_scorecard_and_its_version(db):
     assert calls.call_dict(call)["scorecard"]["score"] == 5
 
 
+def test_parallel_record_cards_store_one_and_refuse_the_rest(db):
+    from concurrent.futures import ThreadPoolExecutor
+
+    call_id = calls.finish_call(db, conversation_id="rest-4", source="rest", transcript=transcript(), scorecard=scorecard())
+
+    def submit(i):
+        try:
+            calls.save_record_card(db, call_id, {"class": "C"}, {"correct": i, "total": 6, "fields": []})
+            return "stored"
+        except calls.CallConflict as conflict:
+            return conflict.reason
+
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(submit, range(8)))
+    assert answers.count("stored") == 1 and answers.count("already_submitted") == 7
+
+
 def test_the_record_card_is_submitted_once(db):
     call_id = calls.finish_call(db, conversation_id="rest-3", source="rest", transcript=transcript(), scorecard=scorecard())
     calls.save_record_card(db, call_id, {"class": "C"}, {"correct": 5, "total": 6, "fields": []})
@@ -140,6 +157,26 @@ def test_failed_logins_are_throttled_per_user_and_per_address(db):
         users.authenticate(db, f"guess{i}", "x", "10.0.0.9")
     with pytest.raises(users.LoginThrottled):
         users.authenticate(db, "zhang", "x", "10.0.0.9")
+    # One noisy address (or the proxy everybody comes through) can't lock a real user out.
+    users.add_user(db, "zhao", "zhao's password", "trainee")
+    assert users.authenticate(db, "zhao", "zhao's password", "10.0.0.9").username == "zhao"
+
+
+def test_parallel_guesses_cannot_slip_past_the_count(db):
+    from concurrent.futures import ThreadPoolExecutor
+
+    users.add_user(db, "bob", "right password", "trainee")
+
+    def guess(_):
+        try:
+            return users.authenticate(db, "bob", "wrong", "10.1.1.1")
+        except users.LoginThrottled:
+            return "throttled"
+
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(guess, range(24)))
+    assert answers.count(None) <= users.MAX_FAILURES_PER_USER  # the rest waited
+    assert answers.count("throttled") >= 24 - users.MAX_FAILURES_PER_USER
 
 
 def test_the_first_admin_and_open_practice(db):

@@ -65,6 +65,7 @@ def test_yaml_round_trip_keeps_turns_and_hangup():
 def test_events_to_turns_skip_control_messages_and_scorecards():
     events = [
         {"event": "user", "text": "您好，我是小李", "parse_data": {"intent": {"name": "greet"}}},  # an earlier call
+        {"event": "user", "text": "/hangup", "parse_data": {"intent": {"name": "hangup"}}},
         {"event": "user", "text": "开始练习", "parse_data": {"intent": {"name": "start_call"}}},
         {"event": "bot", "text": "喂，哪位？", "data": {}},
         {"event": "user", "text": "您好，我是小王", "parse_data": {"intent": {"name": "greet"}}},
@@ -87,3 +88,24 @@ def test_rings_round_trip_and_bad_rings_are_named(tmp_path):
                    encoding="utf-8")
     with pytest.raises(TranscriptError, match=r"bad.yml:4: call.rings"):
         load_transcript(bad)
+
+
+def test_a_start_call_in_the_middle_of_a_call_drops_nothing():
+    from bot.calls import turns_from_events
+
+    def user(text, intent):
+        return {"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}}
+
+    def bot(text, custom=None):
+        return {"event": "bot", "text": text, "data": {"custom": custom} if custom else {}}
+
+    first_call = [user("/start_call", "start_call"), user("你烦不烦", "rude"), bot("你这什么态度？"),
+                  user("/start_call", "start_call"), user("您好", "greet"), bot("你好")]
+    pairs, _, _ = turns_from_events(first_call)
+    assert [t for _, t in pairs] == ["你烦不烦", "你这什么态度？", "您好", "你好"]
+    second_call = first_call + [bot("再见", {"event": "hangup", "by": "customer"}),
+                                user("/start_call", "start_call"), user("喂您好", "greet")]
+    pairs, _, hangup = turns_from_events(second_call)
+    assert [t for _, t in pairs] == ["喂您好"] and hangup is None
+    inbound_rest = [user("您好", "greet"), bot("你好"), user("/start_call", "start_call"), user("请问您贵姓", "ask_name")]
+    assert [t for _, t in turns_from_events(inbound_rest)[0]] == ["您好", "你好", "请问您贵姓"]

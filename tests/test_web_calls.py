@@ -104,6 +104,17 @@ async def test_evaluators_read_every_call_but_play_none(web):
         assert response.status == 403, action
 
 
+async def test_an_anonymous_name_can_not_be_an_accounts_name(web):
+    users.add_user(web.db, "alice", "secret pass", "trainee")
+    browser = await web.browser()
+    refused = await browser.post("/api/calls", {"persona": "car_showroom_inbound", "trainee": "alice"})
+    assert refused.status == 400 and (await refused.json())["field"] == "trainee"
+    call = await start_call(browser, trainee="alice2")
+    evaluator = await logged_in(web, "eva", "evaluator")
+    listed = (await (await evaluator.get("/api/calls")).json())["calls"]
+    assert [(c["id"], c["anonymous"]) for c in listed] == [(call["id"], True)]
+
+
 async def test_a_logged_in_trainee_owns_their_calls(web):
     li = await logged_in(web, "li", "trainee")
     call = await start_call(li, trainee="someone else")  # the account is the trainee, not the form
@@ -172,3 +183,38 @@ async def test_rasa_down_is_a_clear_503(web):
     assert calls.get_call(web.db, call["id"]).status == "ringing"  # nothing lost: pick up again later
 
 
+
+
+ROUTES = [("GET", "/api/personas"), ("GET", "/api/calls"), ("POST", "/api/calls"), ("GET", "/api/calls/{id}"),
+          ("POST", "/api/calls/{id}/answer"), ("POST", "/api/calls/{id}/turns"), ("POST", "/api/calls/{id}/hangup"),
+          ("POST", "/api/calls/{id}/record-card"), ("GET", "/api/settings"), ("POST", "/api/settings")]
+PUBLIC = [("GET", "/"), ("GET", "/widget.js"), ("GET", "/api/config"), ("GET", "/api/session")]
+
+
+async def test_every_api_route_needs_a_login_when_open_practice_is_off(web):
+    owner = await web.browser()
+    call = await start_call(owner)
+    users.set_open_practice(web.db, False)
+    anonymous = await web.browser()
+    await anonymous.session()
+    for method, path in ROUTES:
+        path = path.format(id=call["id"])
+        response = await (anonymous.get(path) if method == "GET" else anonymous.post(path, {"persona": "x"}))
+        assert response.status == 401, (method, path, response.status)
+        assert (await response.json())["reason"] == "login_required"
+    for method, path in PUBLIC:
+        assert (await anonymous.get(path)).status == 200, path
+
+
+async def test_the_role_matrix(web):
+    """trainee/trainer: own calls only, no settings; evaluator: reads all, plays none; admin: all."""
+    owner = await logged_in(web, "owner", "trainee")
+    call = await start_call(owner)
+    finish(web, call["id"])
+    expected = {"trainee": (404, 403), "trainer": (404, 403), "evaluator": (200, 403), "admin": (200, 200)}
+    for role, (read, settings) in expected.items():
+        browser = await logged_in(web, f"someone-{role}", role)
+        assert (await browser.get(f"/api/calls/{call['id']}")).status == read, role
+        assert (await browser.get("/api/settings")).status == settings, role
+        sees = [c["id"] for c in (await (await browser.get("/api/calls")).json())["calls"]]
+        assert (call["id"] in sees) == (read == 200), role

@@ -113,3 +113,33 @@ async def test_pages_and_files_carry_safe_headers(web):
     assert (await browser.get("/favicon.ico")).status == 200
     missing = await browser.get("/api/nothing")
     assert missing.status == 404 and "error" in await missing.json()
+
+
+async def test_a_copied_cookie_is_worthless_after_logout_or_a_password_change(web):
+    users.add_user(web.db, "li", "secret pass", "trainee")
+    browser = await web.browser()
+    await browser.login("li", "secret pass")
+    stolen = browser.client.session.cookie_jar.filter_cookies(browser.client.make_url("/"))["peilian_session"].value
+    thief = await web.browser()
+    thief.client.session.cookie_jar.update_cookies({"peilian_session": stolen})
+    assert (await thief.session())["user"]["username"] == "li"
+    await browser.post("/api/logout")
+    assert (await thief.session())["user"] is None
+    again = await web.browser()
+    await again.login("li", "secret pass")
+    users.set_password(web.db, "li", "a new password")
+    assert (await again.session())["user"] is None
+
+
+async def test_deeply_nested_json_is_a_400_not_a_500(web):
+    browser = await web.browser()
+    await browser.session()
+    response = await browser.client.post("/api/login", data="[" * 30000, headers={
+        "X-CSRF-Token": browser.csrf, "Content-Type": "application/json"})
+    assert response.status == 400 and (await response.json())["reason"] == "bad_json"
+
+
+async def test_answers_are_readable_utf8(web):
+    browser = await web.browser()
+    response = await browser.post("/api/login", {"username": "nobody", "password": "x"})
+    assert "用户名或密码错误" in await response.text()

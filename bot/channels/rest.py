@@ -29,6 +29,10 @@ log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 16 * 1024
 
 
+def _dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False)  # readable Chinese for people using curl
+
+
 def _bearer(request: Request) -> str:
     header = request.headers.get("Authorization", "")
     return header[len("Bearer "):].strip() if header.startswith("Bearer ") else ""
@@ -60,7 +64,7 @@ class GuardedRestInput(InputChannel):
             raise MessageError([("body", "body_too_large", f"is over {MAX_BODY_BYTES} bytes")])
         try:
             body = json.loads(request.body or b"null")
-        except ValueError:
+        except (ValueError, RecursionError):
             raise MessageError([("body", "bad_json", "must be a JSON object")]) from None
         if not isinstance(body, dict):
             raise MessageError([("body", "bad_json", "must be a JSON object")])
@@ -96,7 +100,7 @@ class GuardedRestInput(InputChannel):
             try:
                 message = self.parse(request)
             except MessageError as error:
-                return response.json(error.to_dict(), status=400)
+                return response.json(error.to_dict(), status=400, dumps=_dumps)
             collector = CollectingOutputChannel()
             try:
                 await on_new_message(UserMessage(message["text"], collector, message["sender"],
@@ -105,6 +109,6 @@ class GuardedRestInput(InputChannel):
                 log.error("rest: message from %s timed out", message["sender"])
             except Exception:  # Rasa's own channel answers what it has; so do we, and log why
                 log.exception("rest: message from %s failed", message["sender"])
-            return response.json(collector.messages)
+            return response.json(collector.messages, dumps=_dumps)
 
         return webhook

@@ -33,8 +33,8 @@ def action_server(url: str) -> Iterator[None]:
         return
     port = url.rsplit(":", 1)[1].split("/")[0]
     process = subprocess.Popen(
-        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", port],
-        env={**os.environ, "SANIC_HOST": "127.0.0.1"},
+        [sys.executable, "-m", "bot", "serve", "actions"],
+        env={**os.environ, "PEILIAN_ACTIONS_PORT": port},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -58,9 +58,10 @@ async def _converse(model: str, actions_url: str, metadata: Dict[str, Any]) -> N
     from rasa.utils.endpoints import EndpointConfig
 
     from bot.messages import MessageError, message_text
+    from bot.secrets import actions_token
 
     quiet_rasa()
-    agent = Agent.load(model, action_endpoint=EndpointConfig(actions_url))
+    agent = Agent.load(model, action_endpoint=EndpointConfig(actions_url, token=actions_token()))
     sender = f"chat-{uuid.uuid4().hex[:8]}"
 
     async def say(text: str) -> List[Dict[str, Any]]:

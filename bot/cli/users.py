@@ -6,16 +6,19 @@ import getpass
 import sys
 from typing import Optional, TextIO
 
-from bot.secrets import rasa_token, session_key
+from bot.secrets import actions_token, private_var, rasa_token, session_key
 from bot.settings import Settings
 from bot.store import users
 from bot.store.database import database
 
 
-def run_setup(out: TextIO = sys.stdout) -> int:
+def run_setup(out: Optional[TextIO] = None) -> int:
     """Secrets into var/, the schema up to date, and a first admin whose password is shown once."""
+    out = out or sys.stdout
     settings = Settings.from_env()
+    private_var(settings)
     rasa_token(settings)
+    actions_token(settings)
     session_key(settings)
     db = database(settings.database_url)
     db.upgrade()
@@ -25,7 +28,7 @@ def run_setup(out: TextIO = sys.stdout) -> int:
         account, password = created
         print("\n    First run: created the administrator account (the password is shown only this once).\n"
               f"      user:     {account.username}\n      password: {password}\n"
-              f"    Log in at the page's 登录 link; add people with `python -m bot users add NAME --role trainee`.\n",
+              f"    Log in at the page's 登录 link; add people with `.venv/bin/python -m bot users add NAME --role trainee`.\n",
               file=out, flush=True)
     return 0
 
@@ -43,7 +46,8 @@ def _password(stdin: bool, err: TextIO) -> Optional[str]:
     return first
 
 
-def run_users(args, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+def run_users(args, out: Optional[TextIO] = None, err: Optional[TextIO] = None) -> int:
+    out, err = out or sys.stdout, err or sys.stderr
     db = database(Settings.from_env().database_url)
     db.check_current()
     try:
@@ -75,7 +79,8 @@ def run_users(args, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
         return 2
 
 
-def run_settings(args, out: TextIO = sys.stdout) -> int:
+def run_settings(args, out: Optional[TextIO] = None) -> int:
+    out = out or sys.stdout
     db = database(Settings.from_env().database_url)
     db.check_current()
     if args.value is not None:

@@ -17,7 +17,7 @@ from bot.store.database import Database
 from bot.store.schema import Call, CriterionRow, RecordCardRow, ScorecardRow, TurnRow, utcnow
 from bot.transcript import CallInfo, Transcript
 
-OPEN = ("ringing", "live")
+OPEN = ("ringing", "live", "ending")  # `ending`: a hang-up on its way to Rasa
 
 
 class CallConflict(Exception):
@@ -77,6 +77,38 @@ def unmark_answered(db: Database, call_id: str) -> None:
             call.status, call.answered_at, call.rings = "ringing", None, None
 
 
+def touch(db: Database, call_id: str) -> None:
+    with db.session() as session:
+        session.execute(sa.update(Call).where(Call.id == call_id).values(last_active_at=utcnow()))
+
+
+def claim_hangup(db: Database, call_id: str) -> bool:
+    """Take the right to hang this live call up (once, whoever asks: the trainee or the sweeper)."""
+    with db.session() as session:
+        result = session.execute(sa.update(Call).where(Call.id == call_id, Call.status == "live")
+                                 .values(status="ending"))
+        return result.rowcount == 1
+
+
+def release_hangup(db: Database, call_id: str) -> None:
+    with db.session() as session:
+        session.execute(sa.update(Call).where(Call.id == call_id, Call.status == "ending").values(status="live"))
+
+
+def stale_calls(db: Database, *, idle_before: datetime, ringing_before: datetime,
+                user_id: Optional[int] = None, browser_id: Optional[str] = None) -> List[Call]:
+    """Web calls to end: live and idle, or ringing unanswered; with an owner, all their open calls."""
+    query = sa.select(Call).where(Call.source == "widget", Call.status.in_(("ringing", "live")))
+    if user_id is not None or browser_id:
+        query = query.where(Call.user_id == user_id if user_id is not None else Call.browser_id == browser_id)
+    else:
+        active = sa.func.coalesce(Call.last_active_at, Call.answered_at, Call.created_at)
+        query = query.where(sa.or_(sa.and_(Call.status == "live", active < idle_before),
+                                   sa.and_(Call.status == "ringing", Call.created_at < ringing_before)))
+    with db.session() as session:
+        return list(session.scalars(query.limit(100)))
+
+
 def mark_missed(db: Database, call_id: str) -> None:
     with db.session() as session:
         call = session.get(Call, call_id)
@@ -132,11 +164,15 @@ def _add_scorecard(session, call: Call, scorecard: Scorecard) -> None:
 
 
 def save_record_card(db: Database, call_id: str, card: Dict[str, str], result: Dict[str, Any]) -> None:
-    with db.session() as session:
-        if session.get(RecordCardRow, call_id) is not None:
-            raise CallConflict("already_submitted", "the record card of this call was already submitted")
-        session.add(RecordCardRow(call_id=call_id, card=card, result=result, correct=result["correct"],
-                                  total=result["total"], submitted_at=utcnow()))
+    already = CallConflict("already_submitted", "the record card of this call was already submitted")
+    try:
+        with db.session() as session:
+            if session.get(RecordCardRow, call_id) is not None:
+                raise already
+            session.add(RecordCardRow(call_id=call_id, card=card, result=result, correct=result["correct"],
+                                      total=result["total"], submitted_at=utcnow()))
+    except sa.exc.IntegrityError:  # a parallel submission won the race
+        raise already from None
 
 
 def list_calls(db: Database, *, user_id: Optional[int] = None, browser_id: Optional[str] = None,
@@ -162,6 +198,8 @@ def current_scorecard(call: Call) -> Optional[ScorecardRow]:
 def summary(call: Call) -> Dict[str, Any]:
     card = current_scorecard(call)
     return {"id": call.id, "persona": call.persona, "trainee": call.trainee, "source": call.source,
+            # Open practice: the name was typed, not an account's. Shown as such, never as a user.
+            "anonymous": call.user_id is None and call.source == "widget",
             "status": call.status, "started_at": _iso(call.created_at),
             "score": card.score if card else None, "max_score": card.max_score if card else None}
 

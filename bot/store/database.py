@@ -86,7 +86,7 @@ class Database:
         current, head = self.revision(), self.head()
         if current != head:
             raise RuntimeError(f"the database at {self.safe_url} is at schema {current or 'empty'}, "
-                               f"the code needs {head}: run `python -m bot setup` (make run does)")
+                               f"the code needs {head}: run `.venv/bin/python -m bot setup` (make run does)")
 
     @property
     def safe_url(self) -> str:

@@ -34,6 +34,8 @@ class User(Base):
     role = sa.Column(sa.String(16), nullable=False)
     disabled = sa.Column(sa.Boolean, nullable=False, default=False)
     created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    # Bumped at logout, password or role change and disabling: older session cookies stop working.
+    session_epoch = sa.Column(sa.Integer, nullable=False, default=0, server_default="0")
 
 
 class LoginFailure(Base):
@@ -64,10 +66,11 @@ class Call(Base):
     seed = sa.Column(sa.Integer, nullable=True)
     direction = sa.Column(sa.String(8), nullable=False)
     call_date = sa.Column(sa.Date, nullable=True)  # the day the customer lives in (resolves 周六)
-    status = sa.Column(sa.String(12), nullable=False)  # ringing | live | ended | missed
+    status = sa.Column(sa.String(12), nullable=False, index=True)  # ringing | live | ended | missed
     created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
     answered_at = sa.Column(sa.DateTime, nullable=True)
     ended_at = sa.Column(sa.DateTime, nullable=True)
+    last_active_at = sa.Column(sa.DateTime, nullable=True)  # the last turn; idle live calls are ended
     hangup_by = sa.Column(sa.String(16), nullable=True)  # customer | trainee
     end_reason = sa.Column(sa.String(32), nullable=True)
     rings = sa.Column(sa.Integer, nullable=True)

@@ -44,10 +44,11 @@ class Account:
     username: str
     role: str
     disabled: bool = False
+    session_epoch: int = 0
 
     @classmethod
     def of(cls, user: User) -> "Account":
-        return cls(user.id, user.username, user.role, user.disabled)
+        return cls(user.id, user.username, user.role, user.disabled, user.session_epoch or 0)
 
     def to_dict(self) -> dict:
         return {"id": self.id, "username": self.username, "role": self.role}
@@ -95,6 +96,7 @@ def set_role(db: Database, username: str, role: str) -> Account:
     with db.session() as session:
         user = _user(session, username)
         user.role = role
+        user.session_epoch = (user.session_epoch or 0) + 1
         return Account.of(user)
 
 
@@ -102,6 +104,7 @@ def set_disabled(db: Database, username: str, disabled: bool = True) -> Account:
     with db.session() as session:
         user = _user(session, username)
         user.disabled = disabled
+        user.session_epoch = (user.session_epoch or 0) + 1
         return Account.of(user)
 
 
@@ -110,12 +113,26 @@ def set_password(db: Database, username: str, password: str) -> Account:
     with db.session() as session:
         user = _user(session, username)
         user.password_hash = _hasher.hash(password)
+        user.session_epoch = (user.session_epoch or 0) + 1
         return Account.of(user)
+
+
+def end_sessions(db: Database, user_id: int) -> None:
+    """Log the account out everywhere: every session cookie issued so far stops working."""
+    with db.session() as session:
+        user = session.get(User, user_id)
+        if user is not None:
+            user.session_epoch = (user.session_epoch or 0) + 1
 
 
 def list_users(db: Database) -> List[Account]:
     with db.session() as session:
         return [Account.of(u) for u in session.scalars(sa.select(User).order_by(User.username))]
+
+
+def username_taken(db: Database, name: str) -> bool:
+    with db.session() as session:
+        return session.scalar(sa.select(User.id).where(User.username == name.strip())) is not None
 
 
 def get_account(db: Database, user_id: int) -> Optional[Account]:
@@ -126,26 +143,44 @@ def get_account(db: Database, user_id: int) -> Optional[Account]:
 
 
 def authenticate(db: Database, username: str, password: str, address: str) -> Optional[Account]:
-    """The account, None for wrong credentials, or LoginThrottled after too many failures."""
+    """The account, None for wrong credentials, or LoginThrottled after too many failures.
+
+    The attempt is recorded (and committed) before anything is checked, so parallel guesses can't
+    slip past the count. A name with too many recent failures waits even with the right password;
+    an address with too many is refused unless the password is right (so one noisy address, or a
+    proxy in front of everyone, can't lock every user out).
+    """
     username = (username or "").strip()[:64]
     address = (address or "?")[:64]
     now = utcnow()
     with db.session() as session:
-        since = now - THROTTLE_WINDOW
+        attempt = LoginFailure(username=username, address=address, at=now)
+        session.add(attempt)
+        session.flush()
+        attempt_id = attempt.id
+    since = now - THROTTLE_WINDOW
+    with db.session() as session:
         recent = sa.select(sa.func.count(), sa.func.min(LoginFailure.at)).where(LoginFailure.at >= since)
         by_user = session.execute(recent.where(LoginFailure.username == username)).one()
         by_address = session.execute(recent.where(LoginFailure.address == address)).one()
-        for (count, oldest), limit in ((by_user, MAX_FAILURES_PER_USER), (by_address, MAX_FAILURES_PER_ADDRESS)):
-            if count >= limit:
-                raise LoginThrottled(max(1, int((oldest + THROTTLE_WINDOW - now).total_seconds())))
+    if by_user[0] > MAX_FAILURES_PER_USER:
+        raise LoginThrottled(_retry_after(by_user[1], now))
+    with db.session() as session:
         user = session.scalar(sa.select(User).where(User.username == username))
-        if _verify(user.password_hash if user else _DUMMY_HASH, password) and user and not user.disabled:
-            session.execute(sa.delete(LoginFailure).where(LoginFailure.username == username))
+        right = _verify(user.password_hash if user else _DUMMY_HASH, password) and user is not None
+        if right and not user.disabled:
+            session.execute(sa.delete(LoginFailure).where(
+                sa.or_(LoginFailure.id == attempt_id, LoginFailure.username == username)))
             if _hasher.check_needs_rehash(user.password_hash):
                 user.password_hash = _hasher.hash(password)
             return Account.of(user)
-        session.add(LoginFailure(username=username, address=address, at=now))
-        return None
+    if by_address[0] > MAX_FAILURES_PER_ADDRESS:
+        raise LoginThrottled(_retry_after(by_address[1], now))
+    return None
+
+
+def _retry_after(oldest, now) -> int:
+    return max(1, int((oldest + THROTTLE_WINDOW - now).total_seconds()))
 
 
 def _verify(password_hash: str, password: str) -> bool:

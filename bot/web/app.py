@@ -28,7 +28,7 @@ STATIC = Path(__file__).resolve().parent / "static"
 
 
 def create_app(settings: Settings, db: Optional[Database] = None, registry: Optional[PersonaRegistry] = None,
-               rasa: Optional[RasaClient] = None) -> web.Application:
+               rasa: Optional[RasaClient] = None, sweep: bool = True) -> web.Application:
     app = web.Application(middlewares=[json_errors], client_max_size=64 * 1024)
     install_sessions(app, settings, session_key(settings))
     app.middlewares.append(guard)
@@ -43,6 +43,8 @@ def create_app(settings: Settings, db: Optional[Database] = None, registry: Opti
         await app["rasa"].close()
 
     app.cleanup_ctx.append(rasa_client)
+    if sweep:
+        app.cleanup_ctx.append(background(calls.sweep_stale_calls))
     routes = app.router
     routes.add_get("/", page("index.html"))
     routes.add_get("/widget.js", static_file("widget.js"))
@@ -63,6 +65,15 @@ def create_app(settings: Settings, db: Optional[Database] = None, registry: Opti
     routes.add_post("/api/calls/{call_id}/hangup", calls.hang_up)
     routes.add_post("/api/calls/{call_id}/record-card", calls.record_card)
     return app
+
+
+def background(job):
+    """A task that runs while the app does (cleanup context)."""
+    async def context(app: web.Application):
+        task = asyncio.get_running_loop().create_task(job(app))
+        yield
+        task.cancel()
+    return context
 
 
 def page(name: str):
@@ -98,11 +109,6 @@ def serve(settings: Optional[Settings] = None) -> None:
     shown_host = "localhost" if settings.host in ("127.0.0.1", "::1", "localhost") else settings.host
     url = f"http://{shown_host}:{settings.web_port}/"
 
-    async def start_announcer(app: web.Application):
-        task = asyncio.get_running_loop().create_task(announce_when_ready(app["rasa"], url))
-        yield
-        task.cancel()
-
-    app.cleanup_ctx.append(start_announcer)
+    app.cleanup_ctx.append(background(lambda app: announce_when_ready(app["rasa"], url)))
     print(f"==> Web page on {url} (listening on {settings.host}; waiting for Rasa at {settings.rasa_url})", flush=True)
     web.run_app(app, host=settings.host, port=settings.web_port, print=None, access_log=None)

@@ -1,13 +1,21 @@
-"""JSON errors for the API: every failure is `{"error", "field"?, "reason"?}`, never an HTML 500."""
+"""JSON answers and errors for the API: every failure is `{"error", "field"?, "reason"?}`, never an
+HTML 500; Chinese is sent as UTF-8, not \\u escapes."""
 
 from __future__ import annotations
 
+import functools
+import json
 import logging
 from typing import Any, Awaitable, Callable, Dict, Optional
 
 from aiohttp import web
 
 log = logging.getLogger(__name__)
+_dumps = functools.partial(json.dumps, ensure_ascii=False)
+
+
+def json_response(data: Any, status: int = 200) -> web.Response:
+    return web.json_response(data, status=status, dumps=_dumps)
 
 
 class ApiError(Exception):
@@ -42,11 +50,11 @@ async def json_errors(request: web.Request, handler: Callable[[web.Request], Awa
     try:
         return await handler(request)
     except ApiError as error:
-        return web.json_response(error.body(), status=error.status)
+        return json_response(error.body(), status=error.status)
     except web.HTTPException as error:
         if not request.path.startswith("/api/") or error.status < 400:
             raise
-        return web.json_response({"error": error.reason}, status=error.status)
+        return json_response({"error": error.reason}, status=error.status)
     except Exception:  # never a bare 500 page: log it, answer in JSON
         log.exception("web request %s %s failed", request.method, request.path)
-        return web.json_response({"error": "internal error; see the web server log"}, status=500)
+        return json_response({"error": "internal error; see the web server log"}, status=500)

@@ -89,7 +89,8 @@ async def visitor(request: web.Request) -> Visitor:
     loop = asyncio.get_running_loop()
     if isinstance(session.get("uid"), int):
         account = await loop.run_in_executor(None, users.get_account, db, session["uid"])
-        if account is None:  # disabled or deleted since login
+        if account is None or account.session_epoch != session.get("epoch"):
+            account = None  # disabled, logged out everywhere, or password/role changed since login
             session.pop("uid", None)
     open_practice = await loop.run_in_executor(None, users.open_practice, db)
     found = Visitor(account, session.get("browser") if account is None else None, open_practice)
@@ -109,12 +110,18 @@ async def log_in(request: web.Request, account: Account) -> str:
     """A fresh session (no fixation) for the account; returns its new CSRF token."""
     session = await new_session(request)
     session["uid"] = account.id
+    session["epoch"] = account.session_epoch
     session["csrf"] = secrets.token_urlsafe(32)
     request.pop("visitor", None)
     return session["csrf"]
 
 
 async def log_out(request: web.Request) -> str:
+    """A fresh anonymous session; the account's other session cookies stop working too (a copied
+    cookie is worthless after logout)."""
+    who = await visitor(request)
+    if who.account is not None:
+        await asyncio.get_running_loop().run_in_executor(None, users.end_sessions, request.app["db"], who.account.id)
     session = await new_session(request)
     session["csrf"] = secrets.token_urlsafe(32)
     request.pop("visitor", None)
@@ -127,8 +134,21 @@ def _origin(url: str) -> str:
 
 
 def allowed_origin(request: web.Request, origin: str) -> bool:
+    """This site (as the browser sees it: PEILIAN_PUBLIC_ORIGIN behind a TLS proxy), or an
+    embedding site listed in PEILIAN_ALLOWED_ORIGINS."""
     settings: Settings = request.app["settings"]
-    return origin.lower() == _origin(f"{request.scheme}://{request.host}") or origin in settings.allowed_origins
+    own = settings.public_origin or _origin(f"{request.scheme}://{request.host}")
+    return origin.lower() == own.lower() or origin in settings.allowed_origins
+
+
+def client_address(request: web.Request) -> str:
+    """Who is logging in: the peer, or with PEILIAN_PROXY_HEADERS=1 the address our one trusted
+    proxy saw (the last X-Forwarded-For entry, the only one a client can't write)."""
+    if request.app["settings"].proxy_headers:
+        forwarded = [a.strip() for a in request.headers.get("X-Forwarded-For", "").split(",") if a.strip()]
+        if forwarded:
+            return forwarded[-1]
+    return request.remote or "?"
 
 
 @web.middleware

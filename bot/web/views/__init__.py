@@ -19,7 +19,7 @@ async def blocking(function: Callable, *args: Any, **kwargs: Any) -> Any:
 async def json_body(request: web.Request) -> Dict[str, Any]:
     try:
         body = await request.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: "[[[[…" nested past Python's limit
         raise ApiError(400, "the body must be a JSON object", field="body", reason="bad_json") from None
     if not isinstance(body, dict):
         raise ApiError(400, "the body must be a JSON object", field="body", reason="bad_json")

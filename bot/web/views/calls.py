@@ -8,7 +8,9 @@ can't be probed; evaluators and admins may read every call.
 
 from __future__ import annotations
 
-from datetime import date
+import asyncio
+import logging
+from datetime import date, timedelta
 from typing import Any, Dict, Optional
 
 from aiohttp import web
@@ -18,14 +20,17 @@ from bot.grading.record_card import CallFacts, RecordCardError, check_card, cust
 from bot.messages import MAX_SEED, spoken, text_problem
 from bot.personas.registry import UnknownPersona
 from bot.store import calls as store
+from bot.store import users
 from bot.store.schema import Call, utcnow
-from bot.web.errors import ApiError, forbidden, login_required, not_found
+from bot.web.errors import ApiError, forbidden, json_response, login_required, not_found
 from bot.web.rasa_client import Reply
 from bot.web.security import Visitor, browser_id, visitor
 from bot.web.views import blocking, json_body, optional_text
 from bot.web.views.scenarios import MISSED_AFTER_RINGS
 
 MAX_TRAINEE_CHARS = 40
+IDLE_MINUTES = 20  # a live call nobody speaks on for this long is hung up and graded
+log = logging.getLogger(__name__)
 
 
 def _is_owner(who: Visitor, call: Call) -> bool:
@@ -77,15 +82,25 @@ async def create(request: web.Request) -> web.Response:
     seed = body.get("seed")
     if seed is not None and not (isinstance(seed, int) and not isinstance(seed, bool) and 0 <= seed <= MAX_SEED):
         raise ApiError(400, f"seed must be a whole number 0-{MAX_SEED}", field="seed", reason="bad_field")
+    db = request.app["db"]
     if who.account is not None:
         trainee, owner, browser = who.account.username, who.account.id, None
     else:
         trainee = optional_text(body, "trainee", MAX_TRAINEE_CHARS) or "匿名学员"
+        if await blocking(users.username_taken, db, trainee):  # nobody practises under another's name
+            raise ApiError(400, "这个名字属于一个账号：请登录后练习", field="trainee", reason="bad_field")
         owner, browser = None, await browser_id(request)
+    # A call left open (a closed tab, a reload) is hung up and graded, never silently dropped.
+    for stale in await blocking(store.stale_calls, db, idle_before=utcnow(), ringing_before=utcnow(),
+                                user_id=owner, browser_id=browser):
+        try:
+            await end_call(request.app, stale)
+        except ApiError as error:  # the sweeper ends it later; the new call need not wait
+            log.warning("could not end stale call %s: %s", stale.id, error.message)
     call = await blocking(store.create_web_call, request.app["db"], persona=persona.id, direction=persona.direction,
                           seed=seed, call_date=date.today(), user_id=owner, browser_id=browser, trainee=trainee)
     status = "ringing" if persona.direction == "inbound" else "dialling"
-    return web.json_response({"call": {"id": call.id, "persona": persona.id, "direction": persona.direction,
+    return json_response({"call": {"id": call.id, "persona": persona.id, "direction": persona.direction,
                                        "status": status}}, status=201)
 
 
@@ -113,13 +128,15 @@ async def answer(request: web.Request) -> web.Response:
 
 
 async def turn(request: web.Request) -> web.Response:
+    call = await _call(request, play=True)
     body = await json_body(request)
     problem = text_problem(body.get("text"))
     if problem:
         raise ApiError(400, f"text {problem[2]}", field="text", reason=problem[1])
-    call = await _call(request, play=True)
     _require_live(call)
     reply = await request.app["rasa"].say(call.conversation_id, spoken(body["text"]), _metadata(call))
+    if not reply.hangup_by:
+        await blocking(store.touch, request.app["db"], call.id)
     return await _answer(request, call, reply)
 
 
@@ -127,10 +144,41 @@ async def hang_up(request: web.Request) -> web.Response:
     call = await _call(request, play=True)
     if call.status == "ringing":  # declined before picking up: nothing to grade
         await blocking(store.mark_missed, request.app["db"], call.id)
-        return web.json_response({"messages": [], "ended": True, "hangup_by": "trainee", "scorecard": None})
+        return json_response({"messages": [], "ended": True, "hangup_by": "trainee", "scorecard": None})
     _require_live(call)
-    reply = await request.app["rasa"].say(call.conversation_id, "/hangup", _metadata(call))
+    reply = await end_call(request.app, call)
+    if reply is None:
+        raise ApiError(409, "the call has ended", reason="ended")
     return await _answer(request, call, reply)
+
+
+async def end_call(app: web.Application, call: Call) -> Optional[Reply]:
+    """The trainee's side hangs up (the 挂断 button, or a call abandoned in a closed tab): graded
+    as the trainee hanging up first. None if someone else already hung it up."""
+    if call.status == "ringing":
+        await blocking(store.mark_missed, app["db"], call.id)
+        return None
+    if not await blocking(store.claim_hangup, app["db"], call.id):
+        return None
+    try:
+        return await app["rasa"].say(call.conversation_id, "/hangup", _metadata(call))
+    except ApiError:
+        await blocking(store.release_hangup, app["db"], call.id)  # still live: try again later
+        raise
+
+
+async def sweep_stale_calls(app: web.Application) -> None:
+    """Every minute: hang up web calls idle for IDLE_MINUTES, and mark unanswered rings missed."""
+    ring_s = app["settings"].ring_ms * MISSED_AFTER_RINGS / 1000
+    while True:
+        await asyncio.sleep(60)
+        now = utcnow()
+        try:
+            for call in await blocking(store.stale_calls, app["db"], idle_before=now - timedelta(minutes=IDLE_MINUTES),
+                                       ringing_before=now - timedelta(seconds=ring_s + 60)):
+                await end_call(app, call)
+        except Exception:  # never let the sweeper die: the next minute tries again
+            log.exception("ending stale calls failed")
 
 
 def _require_live(call: Call) -> None:
@@ -147,18 +195,18 @@ async def _answer(request: web.Request, call: Call, reply: Reply, **extra: Any) 
     if reply.hangup_by:
         stored = await blocking(store.get_call, request.app["db"], call.id)
         scorecard = store.call_dict(stored)["scorecard"] if stored else None
-    return web.json_response({**extra, "messages": [{"text": t} for t in reply.texts],
+    return json_response({**extra, "messages": [{"text": t} for t in reply.texts],
                               "ended": reply.hangup_by is not None, "hangup_by": reply.hangup_by,
                               "scorecard": scorecard})
 
 
 async def record_card(request: web.Request) -> web.Response:
+    call = await _call(request, play=True)
     body = await json_body(request)
     try:
         card = parse_card(body.get("card"))
     except RecordCardError as error:
         raise ApiError(400, error.message, field=error.field, reason="bad_field") from None
-    call = await _call(request, play=True)
     if call.status != "ended":
         raise ApiError(409, "the call has not ended yet", reason="not_ended")
     if call.record_card is not None:
@@ -176,12 +224,12 @@ async def record_card(request: web.Request) -> web.Response:
     except store.CallConflict as conflict:
         raise ApiError(409, conflict.message, reason=conflict.reason) from None
     stored = await blocking(store.get_call, request.app["db"], call.id)
-    return web.json_response({"record_card": result, "scorecard": store.call_dict(stored)["scorecard"]})
+    return json_response({"record_card": result, "scorecard": store.call_dict(stored)["scorecard"]})
 
 
 async def show(request: web.Request) -> web.Response:
     call = await _call(request, play=False)
-    return web.json_response({"call": store.call_dict(call)})
+    return json_response({"call": store.call_dict(call)})
 
 
 async def index(request: web.Request) -> web.Response:
@@ -192,4 +240,4 @@ async def index(request: web.Request) -> web.Response:
     else:
         who.require_practice()
         calls = await blocking(store.list_calls, db, browser_id=who.browser_id)
-    return web.json_response({"calls": calls})
+    return json_response({"calls": calls})

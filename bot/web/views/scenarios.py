@@ -8,6 +8,7 @@ from aiohttp import web
 
 from bot.grading.record_card import CADENCE, FIELDS, MAX_FIELD_CHARS, cadence
 from bot.messages import MAX_MESSAGE_CHARS
+from bot.web.errors import json_response
 from bot.web.security import visitor
 
 MISSED_AFTER_RINGS = 10  # an inbound caller gives up after this many rings
@@ -31,7 +32,7 @@ def persona_card(persona) -> Dict[str, Any]:
 
 
 async def config(request: web.Request) -> web.Response:
-    return web.json_response({
+    return json_response({
         "max_message_chars": MAX_MESSAGE_CHARS, "ring_ms": request.app["settings"].ring_ms,
         "missed_after_rings": MISSED_AFTER_RINGS,
         "record_card": {
@@ -46,4 +47,4 @@ async def personas(request: web.Request) -> web.Response:
     (await visitor(request)).require_practice()
     found, _ = request.app["registry"].scan()
     cards = [persona_card(p) for p in sorted(found.values(), key=lambda p: (p.industry, p.id))]
-    return web.json_response({"personas": cards})
+    return json_response({"personas": cards})

@@ -5,14 +5,14 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.store import users
-from bot.web.errors import ApiError
-from bot.web.security import csrf_token, log_in, log_out, visitor
+from bot.web.errors import ApiError, json_response
+from bot.web.security import client_address, csrf_token, log_in, log_out, visitor
 from bot.web.views import blocking, json_body, optional_text
 
 
 async def _answer(request: web.Request, token: str) -> web.Response:
     who = await visitor(request)
-    return web.json_response({"user": who.account.to_dict() if who.account else None,
+    return json_response({"user": who.account.to_dict() if who.account else None,
                               "open_practice": who.open_practice, "csrf_token": token})
 
 
@@ -24,7 +24,7 @@ async def login(request: web.Request) -> web.Response:
     body = await json_body(request)
     username = optional_text(body, "username", 64) or ""
     password = body.get("password") if isinstance(body.get("password"), str) else ""
-    address = request.remote or "?"
+    address = client_address(request)
     try:
         account = await blocking(users.authenticate, request.app["db"], username, password[:1024], address)
     except users.LoginThrottled as throttled:
@@ -41,7 +41,7 @@ async def logout(request: web.Request) -> web.Response:
 
 async def settings(request: web.Request) -> web.Response:
     (await visitor(request)).require_role("admin")
-    return web.json_response({"open_practice": await blocking(users.open_practice, request.app["db"])})
+    return json_response({"open_practice": await blocking(users.open_practice, request.app["db"])})
 
 
 async def change_settings(request: web.Request) -> web.Response:
