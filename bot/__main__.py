@@ -71,10 +71,14 @@ def main(argv: Optional[List[str]] = None) -> int:
     personas = commands.add_parser("personas", help="trainers' tools for persona files")
     persona_commands = personas.add_subparsers(dest="persona_command", required=True)
     persona_commands.add_parser("list", help="the playable personas (and files skipped as broken)")
-    validate = persona_commands.add_parser("validate", help="check persona files (default: all)")
+    validate = persona_commands.add_parser("validate", help="check persona files (default: all, drafts too)")
     validate.add_argument("files", nargs="*", metavar="FILE")
-    new = persona_commands.add_parser("new", help="write a commented template to data/personas/ID.yml")
-    new.add_argument("persona_id", metavar="ID")
+    persona_commands.add_parser("drafts", help="drafts (not in the lobby) with their validation result")
+    for name, text in (("new", "start a draft from a commented template (trainees don't see it)"),
+                       ("publish", "validate a draft and put it in the lobby (replaces the published one)"),
+                       ("edit", "copy a published persona into drafts to edit it"),
+                       ("unpublish", "take a persona out of the lobby, back into drafts")):
+        persona_commands.add_parser(name, help=text).add_argument("persona_id", metavar="ID")
 
     args = parser.parse_args(argv)
     if args.command == "chat":
@@ -116,7 +120,11 @@ def main(argv: Optional[List[str]] = None) -> int:
             return tools.run_list()
         if args.persona_command == "validate":
             return tools.run_validate(args.files)
-        return tools.run_new(args.persona_id)
+        if args.persona_command == "drafts":
+            return tools.run_drafts()
+        run = {"new": tools.run_new, "publish": tools.run_publish, "edit": tools.run_edit,
+               "unpublish": tools.run_unpublish}[args.persona_command]
+        return run(args.persona_id)
     if args.command == "eval":
         from bot.cli.evaluate import run_eval
 

@@ -22,6 +22,15 @@ def stored_transcript(call) -> Transcript:
                       source=f"call {call.id}")
 
 
+def export_yaml(call) -> str:
+    """A stored call as a transcript file with its rehearsal facts, scorecard and record card."""
+    data = store.call_dict(call)
+    return stored_transcript(call).to_yaml(
+        rehearsal={key: data[key] for key in ("id", "trainee", "source", "date", "started_at", "ended_at", "rings",
+                                                "real_call")},
+        scorecard=data["scorecard"], record_card=data["record_card"])
+
+
 def run_export(call_id: str, output: Optional[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
     db = database(Settings.from_env().database_url)
     db.check_current()
@@ -29,12 +38,7 @@ def run_export(call_id: str, output: Optional[str], out: TextIO = sys.stdout, er
     if call is None or call.status != "ended":
         print(f"error: no finished call {call_id!r} in {db.safe_url}", file=err)
         return 2
-    transcript = stored_transcript(call)
-    data = store.call_dict(call)
-    text = transcript.to_yaml(
-        rehearsal={key: data[key] for key in ("id", "trainee", "source", "date", "started_at", "ended_at", "rings",
-                                                "real_call")},
-        scorecard=data["scorecard"], record_card=data["record_card"])
+    text = export_yaml(call)
     if output:
         Path(output).write_text(text, encoding="utf-8")
     else:

@@ -57,7 +57,7 @@ def get_call_by_conversation(db: Database, conversation_id: str) -> Optional[Cal
 
 def _loaded():
     return sa.select(Call).options(
-        selectinload(Call.turns), selectinload(Call.record_card),
+        selectinload(Call.turns), selectinload(Call.record_card), selectinload(Call.reviews),
         selectinload(Call.scorecards).selectinload(ScorecardRow.criteria))
 
 

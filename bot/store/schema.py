@@ -80,6 +80,7 @@ class Call(Base):
     turns = relationship("TurnRow", order_by="TurnRow.n", cascade="all, delete-orphan")
     scorecards = relationship("ScorecardRow", order_by="ScorecardRow.id", cascade="all, delete-orphan")
     record_card = relationship("RecordCardRow", uselist=False, cascade="all, delete-orphan")
+    reviews = relationship("Review", order_by="Review.id", cascade="all, delete-orphan")
 
 
 class TurnRow(Base):
@@ -130,13 +131,30 @@ class RecordCardRow(Base):
 
 
 class Review(Base):
-    """An evaluator's override of one criterion, or a trainee's dispute of it."""
+    """One person's word on one criterion of a call.
+
+    kind `verdict`: an evaluator's reviewed verdict (the automatic one stays beside it; a comment
+    is required where they differ); `blind`: a verdict given in blind double review, without
+    seeing the grader or the other evaluator; `dispute`: the trainee contests the verdict shown.
+    """
     __tablename__ = "reviews"
     id = sa.Column(sa.Integer, primary_key=True)
     call_id = sa.Column(sa.String(40), sa.ForeignKey("calls.id", ondelete="CASCADE"), nullable=False, index=True)
     criterion = sa.Column(sa.String(32), nullable=False)
-    kind = sa.Column(sa.String(16), nullable=False)  # override | dispute
-    passed = sa.Column(sa.Boolean, nullable=True)  # the human verdict (override only)
+    kind = sa.Column(sa.String(16), nullable=False)  # verdict | blind | dispute
+    passed = sa.Column(sa.Boolean, nullable=True)  # the human verdict (not for disputes)
     comment = sa.Column(sa.Text, nullable=False)
-    author_id = sa.Column(sa.Integer, sa.ForeignKey("users.id"), nullable=False)
+    author_id = sa.Column(sa.Integer, sa.ForeignKey("users.id"), nullable=False, index=True)
     created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+
+
+class Assignment(Base):
+    """A call given to an evaluator for blind review (by an admin)."""
+    __tablename__ = "assignments"
+    __table_args__ = (sa.UniqueConstraint("call_id", "evaluator_id", name="uq_assignments_call_id_evaluator_id"),)
+    id = sa.Column(sa.Integer, primary_key=True)
+    call_id = sa.Column(sa.String(40), sa.ForeignKey("calls.id", ondelete="CASCADE"), nullable=False)
+    evaluator_id = sa.Column(sa.Integer, sa.ForeignKey("users.id"), nullable=False, index=True)
+    assigned_by = sa.Column(sa.Integer, sa.ForeignKey("users.id"), nullable=False)
+    created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    done_at = sa.Column(sa.DateTime, nullable=True)

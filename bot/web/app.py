@@ -21,7 +21,8 @@ from bot.store.database import Database, database
 from bot.web.errors import json_errors
 from bot.web.rasa_client import RasaClient
 from bot.web.security import guard, install_sessions
-from bot.web.views import calls, scenarios, session
+from bot.web.review import blind, pages, transfer
+from bot.web.views import calls, login, scenarios, session
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
@@ -50,6 +51,10 @@ def create_app(settings: Settings, db: Optional[Database] = None, registry: Opti
     routes.add_get("/widget.js", static_file("widget.js"))
     routes.add_get("/widget.css", static_file("widget.css"))
     routes.add_get("/favicon.ico", static_file("favicon.svg"))
+    routes.add_static("/static/", STATIC)
+    routes.add_get("/login", login.show)
+    routes.add_post("/login", login.submit)
+    routes.add_post("/logout", login.logout)
     routes.add_get("/api/config", scenarios.config)
     routes.add_get("/api/personas", scenarios.personas)
     routes.add_get("/api/session", session.show)
@@ -64,6 +69,21 @@ def create_app(settings: Settings, db: Optional[Database] = None, registry: Opti
     routes.add_post("/api/calls/{call_id}/turns", calls.turn)
     routes.add_post("/api/calls/{call_id}/hangup", calls.hang_up)
     routes.add_post("/api/calls/{call_id}/record-card", calls.record_card)
+    routes.add_post("/api/calls/{call_id}/disputes", calls.disputes)
+    routes.add_get("/calls/{call_id}", pages.my_call)
+    routes.add_post("/calls/{call_id}/disputes", pages.dispute)
+    routes.add_get("/review", pages.calls_list)
+    routes.add_get("/review/calls/{call_id}", pages.call_page)
+    routes.add_post("/review/calls/{call_id}/review", pages.submit_review)
+    routes.add_get("/review/calls/{call_id}/transcript.yml", transfer.export_transcript)
+    routes.add_get("/review/export.csv", transfer.export_csv)
+    routes.add_get("/review/export.jsonl", transfer.export_jsonl)
+    routes.add_get("/review/import", transfer.import_page)
+    routes.add_post("/review/import", transfer.import_calls)
+    routes.add_get("/review/blind", blind.queue_page)
+    routes.add_post("/review/blind/assign", blind.assign)
+    routes.add_get("/review/blind/{call_id}", blind.call_page)
+    routes.add_post("/review/blind/{call_id}", blind.submit)
     return app
 
 

@@ -50,6 +50,8 @@ async def json_errors(request: web.Request, handler: Callable[[web.Request], Awa
     try:
         return await handler(request)
     except ApiError as error:
+        if not request.path.startswith("/api/") and error.status == 403:
+            return web.Response(text=f"403: {error.message}", status=403, content_type="text/plain")
         return json_response(error.body(), status=error.status)
     except web.HTTPException as error:
         if not request.path.startswith("/api/") or error.status < 400:

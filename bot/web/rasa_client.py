@@ -62,6 +62,18 @@ class RasaClient:
         except aiohttp.ClientError as error:
             raise ApiError(503, f"the customer's server is not reachable: {error}", reason="rasa_down") from None
 
+    async def parse(self, text: str) -> Dict[str, Any]:
+        """The trained model's reading of one trainee turn (Rasa's /model/parse, with the token)."""
+        assert self.http is not None
+        try:
+            async with self.http.post(f"{self.url}/model/parse", params={"token": self.token},
+                                      json={"text": text}) as response:
+                if response.status != 200:
+                    raise ApiError(502, f"the customer's server answered {response.status}", reason="rasa_error")
+                return await response.json()
+        except aiohttp.ClientError as error:
+            raise ApiError(503, f"the customer's server is not reachable: {error}", reason="rasa_down") from None
+
     async def ready(self) -> bool:
         assert self.http is not None
         try:

@@ -32,6 +32,7 @@ COOKIE = "peilian_session"
 SESSION_HOURS = 12
 CSRF_HEADER = "X-CSRF-Token"
 UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
+FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 REVIEWERS = ("evaluator", "admin")
 
 
@@ -159,10 +160,12 @@ async def guard(request: web.Request, handler: Callable[[web.Request], Awaitable
     if request.method == "OPTIONS" and request.path.startswith("/api/"):
         response: web.StreamResponse = web.Response(status=204)
     else:
-        if request.method in UNSAFE and request.path.startswith("/api/"):
+        if request.method in UNSAFE:
             if origin is not None and not trusted_origin:
                 raise ApiError(403, f"requests from {origin} are not allowed", reason="origin")
             given = request.headers.get(CSRF_HEADER, "")
+            if not given and request.content_type in FORMS:  # a page's form: the hidden field
+                given = str((await request.post()).get("csrf_token", ""))
             expected = (await get_session(request)).get("csrf") or ""
             if not (given and expected and hmac.compare_digest(given, expected)):
                 raise ApiError(403, "CSRF token missing or wrong: reload the page", reason="csrf")

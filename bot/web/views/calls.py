@@ -20,7 +20,7 @@ from bot.grading.record_card import CallFacts, RecordCardError, check_card, cust
 from bot.messages import MAX_SEED, spoken, text_problem
 from bot.personas.registry import UnknownPersona
 from bot.store import calls as store
-from bot.store import users
+from bot.store import reviews, users
 from bot.store.schema import Call, utcnow
 from bot.web.errors import ApiError, forbidden, json_response, login_required, not_found
 from bot.web.rasa_client import Reply
@@ -229,7 +229,26 @@ async def record_card(request: web.Request) -> web.Response:
 
 async def show(request: web.Request) -> web.Response:
     call = await _call(request, play=False)
-    return json_response({"call": store.call_dict(call)})
+    data = store.call_dict(call)
+    names = await blocking(reviews.usernames, request.app["db"], {r.author_id for r in call.reviews if r.kind != "blind"})
+    data["review"] = {"state": reviews.review_state(call), "criteria": reviews.verdicts(call, names)}
+    return json_response({"call": data})
+
+
+async def disputes(request: web.Request) -> web.Response:
+    """A logged-in trainee contests one verdict of their call; it goes back in the review queue."""
+    call = await _call(request, play=True)
+    who = await visitor(request)
+    if who.account is None:
+        raise login_required()
+    body = await json_body(request)
+    try:
+        await blocking(reviews.submit_dispute, request.app["db"], call.id, who.account.id,
+                       str(body.get("criterion", "")), body.get("comment") if isinstance(body.get("comment"), str) else "")
+    except reviews.ReviewError as error:
+        field, message = error.problems[0]
+        raise ApiError(400, message, field=field, reason="bad_field") from None
+    return await show(request)
 
 
 async def index(request: web.Request) -> web.Response:

@@ -1,0 +1,25 @@
+"""Calibration and analytics pages: their routes and the number formats both show."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from aiohttp import web
+
+REVIEWERS = ("evaluator", "admin")
+
+
+def percent(value: Optional[float], scale: float = 100.0) -> str:
+    """0.853 -> "85%" (scale 100: a fraction); "—" where there is nothing to show."""
+    return "—" if value is None else f"{value * scale:.0f}%"
+
+
+def decimal(value: Optional[float]) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+def add_routes(app: web.Application) -> None:
+    from bot.web.review import analytics, calibration  # here: they import this module's formats
+
+    app.router.add_get("/review/calibration", calibration.page)
+    app.router.add_get("/review/analytics", analytics.page)
