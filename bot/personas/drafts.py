@@ -85,6 +85,8 @@ def validate(path: Path) -> Tuple[Optional[Persona], Optional[PersonaError]]:
         return load_persona(path), None
     except PersonaError as error:
         return None, error
+    except RecursionError:  # "[[[[…" nested past Python's limit: the loader does not catch it
+        return None, PersonaError(str(path), None, "yaml", "nested too deeply")
 
 
 def _draft(folder: Path, path: Path) -> Draft:
@@ -129,16 +131,15 @@ def clean_text(data: object) -> str:
 def id_in_text(text: str) -> str:
     """The persona id the text declares (its top-level `id:`), even if other parts are broken."""
     found: object = None
+    line: Optional[int] = None
     try:
         root = YAML(typ="rt").load(io.StringIO(text))
-        if isinstance(root, dict):
-            found = root.get("id")
-    except YAMLError:
-        pass
-    match = _ID_LINE.search(text)
-    line = text.count("\n", 0, match.start()) + 1 if match else None
-    if found is None and match:
-        found = match.group(2)
+        if isinstance(root, dict) and "id" in root:
+            found, line = root["id"], root.lc.key("id")[0] + 1
+    except (YAMLError, RecursionError):
+        match = _ID_LINE.search(text)
+        if match:
+            found, line = match.group(2), text.count("\n", 0, match.start()) + 1
     if found is None or found == "":
         raise DraftError("the text has no top-level `id:`: it names the draft and its file", "bad_id",
                          line=line, field="id")

@@ -7,13 +7,13 @@ from typing import Any, Dict, List
 
 from aiohttp import web
 
-from bot.grading.rubric import CORE
+from bot.grading.rubric import CORE, CRITERIA
 from bot.grading.scorecard import LABELS
 from bot.store import analytics
 from bot.store.database import Database
 from bot.web.charts import Bars, Series, bar_chart, line_chart
 from bot.web.pages import page_visitor, render
-from bot.web.review.insights import REVIEWERS, decimal, percent
+from bot.web.review.insights import REVIEWERS, percent, score
 from bot.web.views import blocking
 from bot.web.views.scenarios import DIFFICULTIES
 
@@ -54,7 +54,7 @@ def persona_chart(personas: List[Dict[str, Any]]):
                      [Bars("平均得分", [p["summary"].mean_percent for p in personas])]
                      + [Bars(f"{LABELS[c]}通过率", [_rate(p["summary"].rates.get(c, analytics.Rate(0, 0)))
                                                   for p in personas]) for c in CORE],
-                     title="各客户角色：平均得分与核心标准通过率", x_label="得分 / 通过率", unit="")
+                     title="各客户角色：平均得分与核心标准通过率", x_label="得分（满分100）/ 通过率（%）", unit="")
 
 
 def _collect(db: Database, filters: analytics.Filters) -> Dict[str, Any]:
@@ -80,5 +80,5 @@ async def page(request: web.Request) -> web.Response:
         trainee_count=trainee_count, max_lines=MAX_TRAINEE_LINES, chosen=chosen,
         criteria_chart=criteria_chart(chosen) if chosen else None,
         calls=list(reversed(data["scores"]))[:MAX_CALL_ROWS] if chosen else [],
-        personas=personas, persona_chart=persona_chart(personas), core=CORE, LABELS=LABELS,
-        percent=percent, decimal=decimal)
+        personas=personas, persona_chart=persona_chart(personas), core=CORE, criteria=CRITERIA,
+        percent=percent, score=score)

@@ -14,6 +14,11 @@ def percent(value: Optional[float], scale: float = 100.0) -> str:
     return "—" if value is None else f"{value * scale:.0f}%"
 
 
+def score(value: Optional[float]) -> str:
+    """A score out of 100, as a whole number."""
+    return "—" if value is None else f"{value:.0f}"
+
+
 def decimal(value: Optional[float]) -> str:
     return "—" if value is None else f"{value:.2f}"
 

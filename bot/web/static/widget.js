@@ -669,6 +669,9 @@
       el("h2", { text: "本次通话评分" }), this.scorecardView(scorecard),
       turns.length ? el("h2", { text: "通话记录" }) : null,
       turns.length ? el("ol", { class: "pl-log pl-transcript" }, turns) : null,
+      // The evaluator's review, its comments and (with an account) disputes live on the call's page.
+      el("p", { class: "pl-hint" }, [el("a", { class: "pl-review-link", href: BASE + "calls/" + encodeURIComponent(this.callId),
+                                               target: "_blank", rel: "noopener", text: "查看评估员审阅 / 申诉" })]),
       this.againButton()
     ]);
   };
