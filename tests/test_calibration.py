@@ -48,7 +48,8 @@ def test_disagreements_name_the_call_evaluator_and_both_verdicts():
             VerdictPair("c3", "closing", False, 2, "li", "verdict", True)]
     closing = next(r for r in calibrate(data) if r.criterion == "closing")
     assert [(d.call_id, d.evaluator, d.kind, d.auto, d.human) for d in closing.disagreements] == [
-        ("c2", "wang", "verdict", True, False), ("c2", "li", "blind", True, False), ("c3", "li", "verdict", False, True)]
+        ("c2", "wang", "verdict", True, False), ("c2", "li", "blind", True, False),
+        ("c3", "li", "verdict", False, True)]
     # Per evaluator: wang agrees on 1 of 2, li on 0 of 2.
     assert [(name, s.n, s.agreement) for name, s in closing.by_evaluator] == [("li", 2, 0.0), ("wang", 2, 0.5)]
 
@@ -78,7 +79,8 @@ def test_evaluator_vs_evaluator_uses_blind_verdicts_of_two_people():
 def test_three_blind_evaluators_give_every_pair():
     data = [VerdictPair("c1", "greeting", True, author_id, name, "blind", passed)
             for author_id, name, passed in ((1, "li", True), (2, "zhao", True), (3, "wang", False))]
-    assert sorted(blind_pairs(data)) == sorted([(True, True), (True, False), (True, False)])  # li-zhao, li-wang, zhao-wang
+    # li-zhao, li-wang, zhao-wang
+    assert sorted(blind_pairs(data)) == sorted([(True, True), (True, False), (True, False)])
     greeting = calibrate(data)[0]
     assert greeting.evaluators.n == 3 and greeting.evaluators.agreement == pytest.approx(1 / 3)
 

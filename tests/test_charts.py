@@ -9,7 +9,7 @@ import jinja2
 import pytest
 from markupsafe import Markup
 
-from bot.web.charts import Bars, Series, bar_chart, line_chart
+from bot.web.charts import WIDTH, Bars, Series, bar_chart, line_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 XSS = "<img src=x onerror=alert(1)>"
@@ -31,7 +31,7 @@ def test_a_line_chart_is_valid_svg_with_chinese_axes_and_legend():
                         Series("致谢道别", [(date(2026, 11, 2), 100.0)])],
                        title="各标准通过率（按周）", y_label="通过率", x_label="日期")
     root = parse(chart)
-    assert root.get("viewBox").startswith("0 0 480 ") and root.get("role") == "img"
+    assert root.get("viewBox").startswith(f"0 0 {WIDTH} ") and root.get("role") == "img"
     shown = texts(root)
     assert {"各标准通过率（按周）", "通过率", "日期", "开场问候", "致谢道别", "0%", "100%", "11-02", "11-09"} <= set(shown)
     assert len(root.findall(f"{SVG}polyline")) == 1  # the one-point series has a dot, not a line
@@ -66,11 +66,11 @@ def test_empty_data_draws_a_frame_saying_so():
                   bar_chart([], [], title="各客户角色")):
         root = parse(chart)
         assert "暂无数据" in texts(root)
-        assert root.get("viewBox").startswith("0 0 480 ")
+        assert root.get("viewBox").startswith(f"0 0 {WIDTH} ")
 
 
 def test_a_bar_chart_shows_values_and_gaps():
-    root = parse(bar_chart(["开场问候", "邀约（时间、地点）非常非常非常长的名字"], [Bars("通过率", [85.0, None])],
+    root = parse(bar_chart(["开场问候", "邀约（时间、地点）" + "非常长的名字" * 20], [Bars("通过率", [85.0, None])],
                            title="王：各标准通过率", x_label="通过率"))
     shown = texts(root)
     assert "85%" in shown and "—" in shown and "开场问候" in shown
@@ -81,6 +81,6 @@ def test_a_bar_chart_shows_values_and_gaps():
 def test_values_are_clamped_and_non_numbers_refused():
     root = parse(bar_chart(["a"], [Bars("b", [250.0])], title="t"))
     bar = next(r for r in root.iter(f"{SVG}rect") if r.find(f"{SVG}title") is not None)
-    assert float(bar.get("x")) + float(bar.get("width")) <= 480
+    assert float(bar.get("x")) + float(bar.get("width")) <= WIDTH
     with pytest.raises(ValueError):
         line_chart([Series("a", [(date(2026, 1, 1), float("nan"))])], title="t")

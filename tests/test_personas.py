@@ -122,3 +122,12 @@ def test_broken_file_is_skipped_and_new_file_is_picked_up(tmp_path):
     assert registry.get("another_caller").surname == "赵"
     with pytest.raises(UnknownPersona):
         registry.get("broken_one")
+
+
+def test_a_deeply_nested_file_is_a_persona_error_not_a_crash(tmp_path):
+    from bot.personas.loader import PersonaError, load_persona
+
+    path = tmp_path / "deep.yml"
+    path.write_text("id: deep\ntitle: " + "[" * 5000, encoding="utf-8")
+    with pytest.raises(PersonaError, match="deep.yml"):
+        load_persona(path)

@@ -52,15 +52,15 @@ async def site(web_app, folder):
     assert web.server.app["registry"].folder == folder
     if not any(getattr(r, "canonical", "") == "/personas" for r in web.server.app.router.resources()):
         add_routes(web.server.app)  # until bot/web/app.py calls it itself
-    for name, role in (("trainer", "trainer"), ("admin", "admin"), ("trainee", "trainee"),
-                       ("evaluator", "evaluator")):
-        users.add_user(web.db, name, PASSWORD, role)
     return web
 
 
-async def signed_in(site, name: str):
+async def signed_in(site, role: str):
+    """A browser logged in as an account of this role (named after it)."""
+    if not users.username_taken(site.db, role):
+        users.add_user(site.db, role, PASSWORD, role)
     browser = await site.browser()
-    assert (await browser.login(name, PASSWORD)).status == 200
+    assert (await browser.login(role, PASSWORD)).status == 200
     return browser
 
 
@@ -132,15 +132,19 @@ async def test_a_new_draft_is_invisible_in_the_lobby_until_published(site, folde
 
 async def test_an_uploaded_file_becomes_a_draft_and_its_name_must_be_its_id(site, folder):
     trainer = await signed_in(site, "trainer")
-    for name, status in (("other_name.yml", 400), ("uploaded.yml", 200)):
+
+    async def upload(name: str):
         form = FormData()
         form.add_field("csrf_token", trainer.csrf)
         form.add_field("file", variant("uploaded").encode("utf-8"), filename=name, content_type="application/x-yaml")
         response = await trainer.client.post("/personas/new", data=form)
-        html = await response.text()
-        assert response.status == status, html
-    assert "uploaded.yml" in unescape(html) or "校验通过" in html
-    assert (folder / "drafts" / "uploaded.yml").is_file() and not (folder / "drafts" / "other_name.yml").exists()
+        return response.status, await response.text()
+
+    status, html = await upload("other_name.yml")
+    assert status == 400 and "must be uploaded.yml" in unescape(html) and "id: uploaded" in textarea(html)
+    assert not (folder / "drafts").exists()
+    status, html = await upload("uploaded.yml")
+    assert status == 200 and "校验通过" in html and (folder / "drafts" / "uploaded.yml").is_file()
 
 
 async def test_an_outbound_preview_shows_the_customer_and_phone(site):

@@ -139,6 +139,8 @@ def load_persona(path: Path) -> Persona:
         mark = getattr(error, "problem_mark", None)
         raise PersonaError(name, mark.line + 1 if mark else None, "yaml",
                            str(getattr(error, "problem", error))) from error
+    except RecursionError:  # "[[[[…" nested past Python's limit: a broken file, not a crash
+        raise PersonaError(name, 1, "yaml", "nested too deeply") from None
     if not isinstance(root, CommentedMap):
         raise PersonaError(name, 1, "file", "must be a YAML mapping of persona fields")
     return _build(_Reader(name), root, Path(path))

@@ -60,6 +60,15 @@ class Trend:
     buckets: Tuple[date, ...]  # each day, or the Monday of each ISO week, first to last
     rates: Dict[str, Tuple[Rate, ...]]  # criterion -> one Rate per bucket
 
+    def rows(self) -> List[Tuple[str, List[Rate]]]:
+        """(bucket label, a Rate per criterion) for the buckets that have calls."""
+        rows = []
+        for i, bucket in enumerate(self.buckets):
+            rates = [self.rates[c][i] for c in self.rates]
+            if any(rate.n for rate in rates):
+                rows.append((self.label(bucket), rates))
+        return rows
+
     def label(self, bucket: date) -> str:
         if self.granularity == "day":
             return bucket.isoformat()

@@ -16,8 +16,9 @@ from xml.sax.saxutils import escape as _xml_escape
 
 from markupsafe import Markup
 
-WIDTH = 480  # viewBox units; the SVG scales to its container (390 px phones: ~0.8x)
+WIDTH = 400  # viewBox units; the SVG scales to its container (390 px phones: ~0.9x)
 FONT = 13
+SMALL = 12  # ticks and axis names
 PALETTE = ("#2563eb", "#d9363e", "#1a9b55", "#f59e0b", "#7c3aed", "#0891b2", "#db2777", "#65a30d", "#6b7280",
            "#92400e")
 MARGIN_LEFT, MARGIN_RIGHT, TITLE_H = 48, 14, 30
@@ -78,14 +79,15 @@ def _svg(height: float, title: str, body: List[str]) -> Markup:
     return Markup("".join(parts + body + ["</svg>"]))  # every piece above was escaped or is a number
 
 
-def _legend(names: Sequence[str], top: float) -> Tuple[List[str], float]:
+def _legend(names: Sequence[str], top: float, left: float = MARGIN_LEFT) -> Tuple[List[str], float]:
     """Swatches and names in two columns below the plot; returns the parts and the height used."""
-    column = (WIDTH - MARGIN_LEFT) / 2
+    column = (WIDTH - left) / 2
     parts = []
     for i, name in enumerate(names):
-        x = MARGIN_LEFT + (i % 2) * column
+        x = left + (i % 2) * column
         y = top + (i // 2) * 20
-        parts.append(f'<rect x="{_num(x)}" y="{_num(y - 10)}" width="12" height="12" rx="2" fill="{PALETTE[i % len(PALETTE)]}"/>')
+        color = PALETTE[i % len(PALETTE)]
+        parts.append(f'<rect x="{_num(x)}" y="{_num(y - 10)}" width="12" height="12" rx="2" fill="{color}"/>')
         parts.append(_text(x + 17, y, _fit(name, column - 24)))
     return parts, ((len(names) + 1) // 2) * 20
 
@@ -96,7 +98,7 @@ def _y_axis(top: float, bottom: float, right: float, y_max: float, unit: str) ->
         value = y_max * step / 4
         y = bottom - (bottom - top) * step / 4
         parts.append(f'<line x1="{MARGIN_LEFT}" y1="{_num(y)}" x2="{_num(right)}" y2="{_num(y)}" stroke="#e5e7eb"/>')
-        parts.append(_text(MARGIN_LEFT - 6, y + 4, f"{value:g}{unit}", "end", 11, "#6b7280"))
+        parts.append(_text(MARGIN_LEFT - 6, y + 4, f"{value:g}{unit}", "end", SMALL, "#6b7280"))
     return parts
 
 
@@ -112,13 +114,31 @@ def _no_data(top: float, bottom: float) -> str:
     return _text(WIDTH / 2, (top + bottom) / 2, "暂无数据", "middle", 14, "#9ca3af")
 
 
+def _line(item: Series, color: str, x_of, y_of, unit: str) -> List[str]:
+    """One series: polylines between its points (a None value breaks the line), a dot per point."""
+    parts: List[str] = []
+    segment: List[str] = []
+    points = sorted(((_as_datetime(x), y) for x, y in item.points), key=lambda p: p[0])
+    for x, y in points + [(None, None)]:  # the sentinel closes the last segment
+        if y is None:
+            if len(segment) > 1:
+                parts.append(f'<polyline fill="none" stroke="{color}" stroke-width="2" points="{" ".join(segment)}"/>')
+            segment = []
+            continue
+        cx, cy = x_of(x), y_of(y)
+        segment.append(f"{_num(cx)},{_num(cy)}")
+        parts.append(f'<circle cx="{_num(cx)}" cy="{_num(cy)}" r="3" fill="{color}"><title>'
+                     f'{esc(item.name)} {esc(x.strftime("%Y-%m-%d"))}：{_num(y)}{esc(unit)}</title></circle>')
+    return parts
+
+
 def line_chart(series: Sequence[Series], *, title: str, y_label: str = "通过率", x_label: str = "日期",
                y_max: float = 100.0, unit: str = "%", plot_height: float = 180.0) -> Markup:
     """Lines over time (y from 0 to y_max), a dot per point with its value as a tooltip."""
     top, right = TITLE_H + 18, WIDTH - MARGIN_RIGHT
     bottom = top + plot_height
-    body = [_text(8, top - 8, y_label, size=11, fill="#6b7280"),
-            _text(right, bottom + 34, x_label, "end", 11, "#6b7280")]
+    body = [_text(8, top - 8, y_label, size=SMALL, fill="#6b7280"),
+            _text(right, bottom + 34, x_label, "end", SMALL, "#6b7280")]
     body += _y_axis(top, bottom, right, y_max, unit)
     xs = sorted({_as_datetime(x) for s in series for x, y in s.points if y is not None})
     if not xs:
@@ -135,60 +155,50 @@ def line_chart(series: Sequence[Series], *, title: str, y_label: str = "通过�
         def y_of(y: float) -> float:
             return bottom - (bottom - top) * min(max(float(y), 0.0), y_max) / y_max
 
-        ticks = xs if len(xs) <= 5 else [xs[round(i * (len(xs) - 1) / 4)] for i in range(5)]
+        # Evenly spaced in time (not by point), so uneven dates never crowd their labels together.
+        count = min(5, len(xs))
+        ticks = [first + (last - first) * i / (count - 1) for i in range(count)] if count > 1 else [first]
         for tick in ticks:
-            body.append(_text(x_of(tick), bottom + 16, _tick_label(tick, span / 86400), "middle", 11, "#6b7280"))
+            body.append(_text(x_of(tick), bottom + 16, _tick_label(tick, span / 86400), "middle", SMALL, "#6b7280"))
         for i, item in enumerate(series):
-            color = PALETTE[i % len(PALETTE)]
-            points = sorted(((_as_datetime(x), y) for x, y in item.points), key=lambda p: p[0])
-            segment: List[str] = []
-            for x, y in points + [(None, None)]:  # a gap (y None) or the end closes a segment
-                if y is None:
-                    if len(segment) > 1:
-                        body.append(f'<polyline fill="none" stroke="{color}" stroke-width="2" points="{" ".join(segment)}"/>')
-                    segment = []
-                    continue
-                cx, cy = x_of(x), y_of(y)
-                segment.append(f"{_num(cx)},{_num(cy)}")
-                body.append(f'<circle cx="{_num(cx)}" cy="{_num(cy)}" r="3" fill="{color}"><title>'
-                            f'{esc(item.name)} {esc(x.strftime("%Y-%m-%d"))}：{_num(y)}{esc(unit)}</title></circle>')
-    body.append(f'<line x1="{MARGIN_LEFT}" y1="{_num(bottom)}" x2="{_num(right)}" y2="{_num(bottom)}" stroke="#9ca3af"/>')
+            body += _line(item, PALETTE[i % len(PALETTE)], x_of, y_of, unit)
+    body.append(f'<line x1="{MARGIN_LEFT}" y1="{_num(bottom)}" x2="{_num(right)}" y2="{_num(bottom)}" '
+                'stroke="#9ca3af"/>')
     legend, legend_height = _legend([s.name for s in series], bottom + 58)
     return _svg(bottom + 50 + legend_height, title, body + legend)
 
 
 def bar_chart(categories: Sequence[str], series: Sequence[Bars], *, title: str, x_label: str = "通过率",
               x_max: float = 100.0, unit: str = "%") -> Markup:
-    """Horizontal bars from 0 to x_max: one row per category, one bar per series in each row."""
-    label_width = 130.0
-    left, right = MARGIN_LEFT + label_width - 40, WIDTH - MARGIN_RIGHT - 36
-    bar_h = 14.0
-    row_h = bar_h * max(1, len(series)) + 10
-    top = TITLE_H + 10
-    bottom = top + max(1, len(categories)) * row_h
+    """Horizontal bars from 0 to x_max: per category its name on a line of its own (full width,
+    so long names stay readable on a phone), then one bar per series."""
+    left, right = 12.0, WIDTH - MARGIN_RIGHT - 36
+    label_h, bar_h, gap = 20.0, 16.0, 8.0
+    group_h = label_h + bar_h * max(1, len(series)) + gap
+    top = TITLE_H + 8
+    bottom = top + max(1, len(categories)) * group_h
     body = []
     for step in range(5):
         value = x_max * step / 4
         x = left + (right - left) * step / 4
         body.append(f'<line x1="{_num(x)}" y1="{_num(top)}" x2="{_num(x)}" y2="{_num(bottom)}" stroke="#e5e7eb"/>')
-        body.append(_text(x, bottom + 15, f"{value:g}{unit}", "middle", 11, "#6b7280"))
-    body.append(_text(right + 30, bottom + 32, x_label, "end", 11, "#6b7280"))
+        body.append(_text(x, bottom + 16, f"{value:g}{unit}", "middle", SMALL, "#6b7280"))
+    body.append(_text(WIDTH - MARGIN_RIGHT, bottom + 34, x_label, "end", SMALL, "#6b7280"))
     if not categories:
         body.append(_no_data(top, bottom))
     for row, category in enumerate(categories):
-        y0 = top + row * row_h + 5
-        body.append(_text(8, y0 + row_h / 2, _fit(category, left - 14), size=12))
+        y0 = top + row * group_h
+        body.append(_text(left, y0 + 15, _fit(category, right - left), fill="#111827"))
         for i, item in enumerate(series):
             value = item.values[row] if row < len(item.values) else None
-            y = y0 + i * bar_h
+            y = y0 + label_h + i * bar_h
             if value is None:
-                body.append(_text(left + 4, y + bar_h - 3, "—", size=11, fill="#9ca3af"))
+                body.append(_text(left + 4, y + bar_h - 4, "—", size=SMALL, fill="#9ca3af"))
                 continue
             length = (right - left) * min(max(float(value), 0.0), x_max) / x_max
-            body.append(f'<rect x="{_num(left)}" y="{_num(y)}" width="{_num(length)}" height="{_num(bar_h - 2)}" '
+            body.append(f'<rect x="{_num(left)}" y="{_num(y)}" width="{_num(length)}" height="{_num(bar_h - 3)}" '
                         f'fill="{PALETTE[i % len(PALETTE)]}"><title>{esc(category)} {esc(item.name)}：'
                         f'{_num(value)}{esc(unit)}</title></rect>')
-            body.append(_text(left + length + 4, y + bar_h - 3, f"{float(value):.0f}{unit}", size=11))
-    body.append(f'<line x1="{_num(left)}" y1="{_num(top)}" x2="{_num(left)}" y2="{_num(bottom)}" stroke="#9ca3af"/>')
-    legend, legend_height = _legend([s.name for s in series], bottom + 54)
-    return _svg(bottom + 46 + legend_height, title, body + legend)
+            body.append(_text(left + length + 4, y + bar_h - 4, f"{float(value):.0f}{unit}", size=SMALL))
+    legend, legend_height = _legend([s.name for s in series], bottom + 56, left)
+    return _svg(bottom + 48 + legend_height, title, body + legend)

@@ -27,7 +27,8 @@ def _rate(rate: analytics.Rate):
 
 def trend_chart(trend: analytics.Trend):
     unit = "日" if trend.granularity == "day" else "周"
-    return line_chart([Series(LABELS.get(c, c), list(zip(trend.buckets, map(_rate, rates))))
+    # Empty buckets are left out, not drawn as gaps: the line joins the days that had calls.
+    return line_chart([Series(LABELS.get(c, c), [(b, _rate(r)) for b, r in zip(trend.buckets, rates) if r.n])
                        for c, rates in trend.rates.items()],
                       title=f"各标准通过率（按{unit}）", y_label="通过率", x_label="日期")
 
@@ -43,7 +44,7 @@ def progress_chart(scores: List[analytics.CallScore]):
 
 
 def criteria_chart(summary: analytics.Summary):
-    criteria = list(summary.rates)
+    criteria = [c for c in CRITERIA if c in summary.rates]
     return bar_chart([LABELS.get(c, c) for c in criteria],
                      [Bars(f"{summary.name} 通过率", [_rate(summary.rates[c]) for c in criteria])],
                      title=f"{summary.name}：各标准通过率")
@@ -68,8 +69,8 @@ async def page(request: web.Request) -> web.Response:
     filters = analytics.Filters.from_query(request.query)
     data = await blocking(_collect, request.app["db"], filters)
     known, _ = await blocking(request.app["registry"].scan)
-    personas = [{"id": s.name, "summary": s,
-                 "title": known[s.name].title if s.name in known else s.name,
+    titles = {persona_id: persona.title for persona_id, persona in known.items()}
+    personas = [{"id": s.name, "summary": s, "title": titles.get(s.name, s.name),
                  "difficulty": DIFFICULTIES.get(known[s.name].difficulty, "") if s.name in known else ""}
                 for s in data["personas"]]
     progress, trainee_count = progress_chart(data["scores"])
@@ -80,5 +81,5 @@ async def page(request: web.Request) -> web.Response:
         trainee_count=trainee_count, max_lines=MAX_TRAINEE_LINES, chosen=chosen,
         criteria_chart=criteria_chart(chosen) if chosen else None,
         calls=list(reversed(data["scores"]))[:MAX_CALL_ROWS] if chosen else [],
-        personas=personas, persona_chart=persona_chart(personas), core=CORE, criteria=CRITERIA,
+        personas=personas, titles=titles, persona_chart=persona_chart(personas), core=CORE, criteria=CRITERIA,
         percent=percent, score=score)

@@ -301,7 +301,7 @@
         el("button", { class: "pl-primary pl-start-exam", type: "button", text: "开始考试", onclick: function () { start(exam); } })
       ]);
     } else if (!personas.length) {
-      list = el("p", { class: "pl-error", text: "还没有可用的场景：请培训师在 data/personas/ 中添加角色文件。" });
+      list = el("p", { class: "pl-error", text: "还没有已发布的场景：请培训师在「客户角色」页面（/personas）发布一个角色。" });
     } else {
       list = el("div", { class: "pl-personas" }, personas.map(function (p) {
         return el("button", { class: "pl-persona", type: "button", "data-persona": p.id, onclick: function () { start(p); } }, [

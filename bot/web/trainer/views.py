@@ -12,7 +12,7 @@ from aiohttp import web
 
 from bot.personas import drafts
 from bot.web.pages import page_visitor, render
-from bot.web.trainer.preview import TOPIC_LABELS, preview, problem
+from bot.web.trainer.preview import preview, problem
 from bot.web.views import blocking
 from bot.web.views.scenarios import persona_card
 
@@ -27,6 +27,8 @@ NOTICES = {
     "unpublished": "已下架，移回草稿：学员不再看到这个角色。",
     "deleted": "草稿已删除。",
 }
+REFUSALS = {"bad_id": "编号无效：只能用小写字母、数字和下划线，以字母开头", "not_found": "找不到这个角色或草稿",
+            "exists": "同名草稿已存在"}
 
 
 def _folder(request: web.Request) -> Path:
@@ -45,7 +47,8 @@ def _notice(request: web.Request) -> str:
 async def _refused(request: web.Request, error: drafts.DraftError) -> web.Response:
     """A bad id (path tricks included) or a missing file: a short page, nothing touched."""
     status = 400 if error.reason == "bad_id" else 404 if error.reason == "not_found" else 409
-    return await render(request, "personas/refused.html", status=status, message=error.message)
+    return await render(request, "personas/refused.html", status=status, message=error.message,
+                        headline=REFUSALS.get(error.reason, "无法完成"))
 
 
 async def index(request: web.Request, status: int = 200, error: str = "") -> web.Response:
@@ -116,7 +119,7 @@ async def draft_page(request: web.Request, status: int = 200, refusal: str = "",
         request, "personas/draft.html", status=status, notice=_notice(request), refusal=refusal,
         draft_id=draft.id, text=saved if text is None else text, published=draft.published,
         problem=problem(draft.error, folder, saved) if draft.error else None,
-        preview=preview(draft.persona) if draft.persona else None, topics=TOPIC_LABELS)
+        preview=preview(draft.persona) if draft.persona else None)
 
 
 async def save(request: web.Request) -> web.Response:
