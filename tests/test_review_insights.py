@@ -19,9 +19,11 @@ PASSWORD = "long enough"
 
 @pytest.fixture
 async def site(web_app):
-    """The web app with these pages (app.py will call add_routes; the test adds them itself)."""
+    """The web app with these pages."""
     web = web_app()
-    insights.add_routes(web.server.app)
+    registered = {route.resource.canonical for route in web.server.app.router.routes() if route.resource}
+    if not set(PAGES) <= registered:  # until app.py calls add_routes itself
+        insights.add_routes(web.server.app)
     web.people = {name: users.add_user(web.db, name, PASSWORD, role).id for name, role in (
         ("trainee1", "trainee"), ("trainer1", "trainer"), ("wang", "evaluator"), ("li", "evaluator"),
         ("zhao", "evaluator"), ("admin1", "admin"))}
@@ -81,6 +83,12 @@ async def test_calibration_shows_kappa_on_a_known_table(site):
     assert cells(row(html, "courtesy")) == [LABELS["courtesy"], "0", "—", "—", "0", "—", "—"]
     assert f'href="/review/calls/{ids[1]}"' in html  # wang's and zhao's disagreements on call 2
     assert "data/rubric.yml" in html and "0.6–0.8" in html
+    # Someone who still has call 2 to review blind sees the numbers but not that call's verdicts.
+    sun = users.add_user(site.db, "sun", PASSWORD, "evaluator").id
+    reviews.assign(site.db, [ids[1]], [people["li"], sun], people["admin1"])  # li's is done already
+    hidden = await (await (await logged_in(site, "sun")).get("/review/calibration")).text()
+    assert ids[1] not in hidden and "不含你尚未完成盲评的通话" in hidden
+    assert cells(row(hidden, "greeting")) == cells(row(html, "greeting"))
 
 
 async def test_analytics_shows_charts_tables_and_keeps_names_as_text(site):

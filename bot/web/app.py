@@ -22,7 +22,7 @@ from bot.web.errors import json_errors
 from bot.web.rasa_client import RasaClient
 from bot.web.security import guard, install_sessions
 from bot.web import trainer
-from bot.web.review import blind, pages, transfer
+from bot.web.review import blind, insights, pages, transfer
 from bot.web.views import calls, login, scenarios, session
 
 log = logging.getLogger(__name__)
@@ -85,6 +85,7 @@ def create_app(settings: Settings, db: Optional[Database] = None, registry: Opti
     routes.add_post("/review/blind/assign", blind.assign)
     routes.add_get("/review/blind/{call_id}", blind.call_page)
     routes.add_post("/review/blind/{call_id}", blind.submit)
+    insights.add_routes(app)
     trainer.add_routes(app)
     return app
 

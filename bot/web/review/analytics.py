@@ -11,6 +11,7 @@ from bot.grading.rubric import CORE, CRITERIA
 from bot.grading.scorecard import LABELS
 from bot.store import analytics
 from bot.store.database import Database
+from bot.store.reviews import open_assignments
 from bot.web.charts import Bars, Series, bar_chart, line_chart
 from bot.web.pages import page_visitor, render
 from bot.web.review.insights import REVIEWERS, percent, score
@@ -65,9 +66,10 @@ def _collect(db: Database, filters: analytics.Filters) -> Dict[str, Any]:
 
 
 async def page(request: web.Request) -> web.Response:
-    await page_visitor(request, *REVIEWERS)
+    who = await page_visitor(request, *REVIEWERS)
     filters = analytics.Filters.from_query(request.query)
     data = await blocking(_collect, request.app["db"], filters)
+    blind = await blocking(open_assignments, request.app["db"], who.account.id)  # no scores of those
     known, _ = await blocking(request.app["registry"].scan)
     titles = {persona_id: persona.title for persona_id, persona in known.items()}
     personas = [{"id": s.name, "summary": s, "title": titles.get(s.name, s.name),
@@ -80,6 +82,6 @@ async def page(request: web.Request) -> web.Response:
         trend_chart=trend_chart(data["trend"]), trainees=data["trainees"], progress_chart=progress,
         trainee_count=trainee_count, max_lines=MAX_TRAINEE_LINES, chosen=chosen,
         criteria_chart=criteria_chart(chosen) if chosen else None,
-        calls=list(reversed(data["scores"]))[:MAX_CALL_ROWS] if chosen else [],
+        calls=[c for c in reversed(data["scores"]) if c.call_id not in blind][:MAX_CALL_ROWS] if chosen else [],
         personas=personas, titles=titles, persona_chart=persona_chart(personas), core=CORE, criteria=CRITERIA,
         percent=percent, score=score)

@@ -9,9 +9,9 @@ from aiohttp import web
 REVIEWERS = ("evaluator", "admin")
 
 
-def percent(value: Optional[float], scale: float = 100.0) -> str:
-    """0.853 -> "85%" (scale 100: a fraction); "—" where there is nothing to show."""
-    return "—" if value is None else f"{value * scale:.0f}%"
+def percent(fraction: Optional[float]) -> str:
+    """0.853 -> "85%"; "—" where there is nothing to show."""
+    return "—" if fraction is None else f"{fraction * 100:.0f}%"
 
 
 def score(value: Optional[float]) -> str:
