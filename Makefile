@@ -33,7 +33,7 @@ help:
 	@echo "make test   every check: validation, unit tests, story tests, NLU cross-validation, grading"
 	@echo "            agreement on tests/golden, live calls against the real servers, browser calls"
 	@echo "make eval   grader agreement and Cohen's kappa per criterion on tests/golden"
-	@echo "make bench  grading speed (transcripts per second)"
+	@echo "make bench  grading speed, and the workspace pages' times over 1,000 stored calls (bench/results.md)"
 
 install: $(INSTALLED)
 
@@ -106,6 +106,7 @@ eval: $(MODEL)
 
 bench: $(MODEL)
 	$(BIN)/python -m bot bench tests/golden
+	$(BIN)/python bench/workspace.py --calls 1000
 
 lock: $(INSTALLED)
 	@{ echo "# Full dependency lock for the .venv (pip install -c constraints.txt). Regenerate with"; \

@@ -48,6 +48,12 @@ def get_call(db: Database, call_id: str) -> Optional[Call]:
         return session.scalar(_loaded().where(Call.id == call_id))
 
 
+def get_calls(db: Database, call_ids: List[str]) -> Dict[str, Call]:
+    """Several calls with everything a page shows of them, in one round of queries."""
+    with db.session() as session:
+        return {call.id: call for call in session.scalars(_loaded().where(Call.id.in_(call_ids)))}
+
+
 def get_call_by_conversation(db: Database, conversation_id: str) -> Optional[Call]:
     """The latest call of a Rasa conversation (a REST `sender`)."""
     with db.session() as session:

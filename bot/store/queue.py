@@ -13,7 +13,7 @@ from bot.grading.rubric import CORE, CRITERIA
 from bot.store.database import Database
 from bot.store.schema import Call, CriterionRow, Review, ScorecardRow
 
-PAGE_SIZE = 50
+PAGE_SIZE = 50  # the queue; exports walk every page
 STATES = ("unreviewed", "reviewed", "disputed")
 SORTS = {"newest": (Call.created_at.desc(),), "oldest": (Call.created_at.asc(),),
          "score": (ScorecardRow.score.asc(), Call.created_at.desc()),
@@ -83,7 +83,7 @@ def _state():
                    (verdict.is_not(None), "reviewed"), else_="unreviewed")
 
 
-def find_calls(db: Database, wanted: CallFilter) -> Tuple[List[Dict[str, Any]], int]:
+def find_calls(db: Database, wanted: CallFilter, page_size: int = PAGE_SIZE) -> Tuple[List[Dict[str, Any]], int]:
     """One page of finished, graded calls and how many match in all."""
     state = _state().label("state")
     core = [_final_verdict(c).label(f"final_{c}") for c in CORE]
@@ -109,7 +109,7 @@ def find_calls(db: Database, wanted: CallFilter) -> Tuple[List[Dict[str, Any]], 
     with db.session() as session:
         total = session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
         rows = session.execute(query.order_by(*SORTS[wanted.sort])
-                               .offset((wanted.page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
+                               .offset((wanted.page - 1) * page_size).limit(page_size)).all()
     return [_row(r) for r in rows], total
 
 

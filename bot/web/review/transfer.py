@@ -27,6 +27,7 @@ from bot.web.views import blocking
 MAX_FILES = 50
 MAX_FILE_BYTES = 200 * 1024
 EXPORT_LIMIT = 10_000
+EXPORT_PAGE = 500
 
 
 async def import_page(request: web.Request, results=(), errors=(), status: int = 200) -> web.Response:
@@ -72,9 +73,10 @@ def _export_rows(db, wanted: queue.CallFilter) -> List[Dict[str, Any]]:
     rows: List[Dict[str, Any]] = []
     page = 1
     while len(rows) < EXPORT_LIMIT:
-        found, total = queue.find_calls(db, queue.CallFilter(**{**wanted.__dict__, "page": page}))
+        found, total = queue.find_calls(db, queue.CallFilter(**{**wanted.__dict__, "page": page}), EXPORT_PAGE)
+        loaded = store.get_calls(db, [row["id"] for row in found])
         for row in found:
-            call = store.get_call(db, row["id"])
+            call = loaded[row["id"]]
             verdicts = {v["id"]: v for v in reviews.verdicts(call, {})}
             record = call.record_card
             rows.append({**{k: row[k] for k in ("id", "trainee", "anonymous", "persona", "date", "duration",
@@ -82,7 +84,7 @@ def _export_rows(db, wanted: queue.CallFilter) -> List[Dict[str, Any]]:
                          "record_card": f"{record.correct}/{record.total}" if record else "",
                          "criteria": {c: {"auto": v["auto"], "reviewed": v["human"], "final": v["final"],
                                           "comment": v["comment"]} for c, v in verdicts.items()}})
-        if page * queue.PAGE_SIZE >= total:
+        if page * EXPORT_PAGE >= total:
             break
         page += 1
     return rows
