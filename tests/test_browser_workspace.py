@@ -176,11 +176,11 @@ def test_an_evaluator_reviews_calibrates_exports_and_the_trainee_disputes(page, 
     form.locator("button[type=submit]").click()
     expect(page.locator(".ws-error")).to_contain_text("改判必须写明理由")
     expect(page.locator(".ws-error")).to_contain_text("邀约")
-    assert servers.store.get_call(bad_id)["status"] == "ended"
+    expect(page.locator("p.ws-muted").first).to_contain_text("待审阅")  # nothing was stored
     shot(page, "05-override-refused")
-    # The refused form comes back as the call page: choose again and give the reason.
+    # The refused form keeps the evaluator's choice: only the reason is missing.
+    expect(page.locator('form.ws-review input[name="verdict.invitation"][value="pass"]')).to_be_checked()
     form = page.locator("form.ws-review")
-    form.locator('input[name="verdict.invitation"][value="pass"]').check()
     form.locator('input[name="comment.invitation"]').fill(COMMENT)
     form.locator("button[type=submit]").click()
     expect(page).to_have_url(f"{servers.web_url}/review/calls/{bad_id}#review")

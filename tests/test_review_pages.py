@@ -102,7 +102,10 @@ async def test_an_override_wins_and_the_automatic_verdict_stays_visible(web):
     evaluator = await login(web, "eva", "evaluator")
     missing = await form(evaluator, f"/review/calls/{call_id}/review",
                          {"verdict.greeting": "fail", "verdict.invitation": "fail"})
-    assert missing.status == 400 and "改判必须写明理由" in await missing.text()
+    refused = await missing.text()
+    assert missing.status == 400 and "改判必须写明理由" in refused
+    kept = re.search(r'<input type="radio" name="verdict.greeting" value="fail" ([^>]*)>', refused).group(1)
+    assert kept.startswith("checked")  # the evaluator's choice survives the refusal
     done = await form(evaluator, f"/review/calls/{call_id}/review",
                       {"verdict.greeting": "fail", "comment.greeting": "没有报公司全称", "verdict.invitation": "fail"})
     assert done.status == 302

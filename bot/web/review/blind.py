@@ -43,14 +43,14 @@ async def assign(request: web.Request) -> web.Response:
     return await queue_page(request, message=f"已分配 {added} 项盲评任务。")
 
 
-async def call_page(request: web.Request, errors=(), status: int = 200) -> web.Response:
+async def call_page(request: web.Request, errors=(), status: int = 200, posted=None) -> web.Response:
     who = await page_visitor(request, *REVIEWERS)
     call = await _call(request)
     if not await blocking(reviews.is_assigned, request.app["db"], call.id, who.account.id):
         raise web.HTTPForbidden(text="这通电话没有分配给你盲评", content_type="text/plain")
     context = await blocking(call_context, request.app["db"], call, True)
     return await render(request, "review/call.html", status=status, errors=list(errors), mode="blind",
-                        states={}, **context)
+                        states={}, posted=posted, **context)
 
 
 async def submit(request: web.Request) -> web.Response:
@@ -61,5 +61,5 @@ async def submit(request: web.Request) -> web.Response:
     try:
         await blocking(reviews.submit_verdicts, request.app["db"], call.id, who.account.id, given, comments, True)
     except reviews.ReviewError as error:
-        return await call_page(request, errors=[m for _, m in error.problems], status=400)
+        return await call_page(request, errors=[m for _, m in error.problems], status=400, posted=(given, comments))
     raise web.HTTPFound("/review/blind")

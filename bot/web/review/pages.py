@@ -50,14 +50,15 @@ async def _call(request: web.Request) -> Call:
     return call
 
 
-async def call_page(request: web.Request, errors=(), status: int = 200) -> web.Response:
+async def call_page(request: web.Request, errors=(), status: int = 200, posted=None) -> web.Response:
+    """The call; after a refused review, the form keeps what the evaluator chose and wrote."""
     who = await page_visitor(request, *REVIEWERS)
     call = await _call(request)
     if call.id in await blocking(reviews.open_assignments, request.app["db"], who.account.id):
         raise web.HTTPFound(f"/review/blind/{call.id}")  # blind until their own review is in
     context = await blocking(call_context, request.app["db"], call)
     return await render(request, "review/call.html", status=status, errors=list(errors), mode="review",
-                        states=STATE_LABELS, **context)
+                        states=STATE_LABELS, posted=posted, **context)
 
 
 async def submit_review(request: web.Request) -> web.Response:
@@ -70,7 +71,7 @@ async def submit_review(request: web.Request) -> web.Response:
     try:
         await blocking(reviews.submit_verdicts, request.app["db"], call.id, who.account.id, given, comments)
     except reviews.ReviewError as error:
-        return await call_page(request, errors=[m for _, m in error.problems], status=400)
+        return await call_page(request, errors=[m for _, m in error.problems], status=400, posted=(given, comments))
     raise web.HTTPFound(f"/review/calls/{call.id}#review")
 
 
@@ -89,7 +90,7 @@ async def my_call(request: web.Request, errors=(), status: int = 200) -> web.Res
         raise web.HTTPNotFound(text="没有这通电话", content_type="text/plain")
     context = await blocking(call_context, request.app["db"], call)
     return await render(request, "review/call.html", status=status, errors=list(errors), mode="trainee",
-                        owner=_owns(who, call), states=STATE_LABELS, **context)
+                        owner=_owns(who, call), states=STATE_LABELS, posted=None, **context)
 
 
 async def dispute(request: web.Request) -> web.Response:
