@@ -12,6 +12,15 @@ CJK_FONT  := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
 INITDB    := $(or $(shell command -v initdb 2>/dev/null),$(lastword $(sort $(wildcard /usr/lib/postgresql/*/bin/initdb))),/usr/lib/postgresql/15/bin/initdb)
 RASA_DATA := data/nlu.yml data/rules.yml
 TRAIN_INPUTS := config.yml domain.yml $(RASA_DATA) $(wildcard data/jieba/*.txt) $(wildcard bot/nlu/*.py)
+CODE      := bot actions
+# NLU cross-validation (3 trainings) reruns only when these changed since its last pass, or with CI=true.
+CV_INPUTS := config.yml data/nlu.yml $(wildcard data/jieba/*.txt) $(wildcard bot/nlu/*.py)
+CV_STAMP  := results/cross-validation.passed
+# `make test` runs these stages in order and stops at the first that fails.
+STAGES    := check unit model servers browser
+# Extra pytest options for every stage's run, e.g. PYTEST_ARGS=-x (a -k replaces the stage's own -k).
+# A stage whose pytest run collects no tests fails (it expects some), unless PYTEST_ARGS narrowed it.
+PYTEST_ARGS ?=
 
 # Quieter TensorFlow / SQLAlchemy start-up chatter.
 export TF_CPP_MIN_LOG_LEVEL := 2
@@ -25,13 +34,26 @@ PYTHON310 ?= $(shell \
     if "$$c" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' >/dev/null 2>&1; then command -v "$$c" || echo "$$c"; break; fi; \
   done)
 
-.PHONY: help install model run chat test test-unit test-stories validate eval bench lock clean
+.PHONY: help install model run chat check lint types test test-check test-unit test-model test-stories \
+  test-slow test-cross-validation test-servers test-browser validate eval bench lock clean
+
+# pytest that tells "no tests collected" (exit code 5) apart from a pass: an error, unless PYTEST_ARGS
+# narrowed the selection. A shell command list; its status is pytest's (0 for an allowed empty run).
+define pytest
+{ rc=0; $(BIN)/python -m pytest $(1) $(PYTEST_ARGS) || rc=$$?; \
+  if [ $$rc = 5 ]; then \
+    if [ -n '$(PYTEST_ARGS)' ]; then echo "==> no tests selected here with PYTEST_ARGS; that is fine"; rc=0; \
+    else echo "error: pytest collected no tests (exit code 5), and this stage expects some" >&2; fi; \
+  fi; [ $$rc = 0 ]; }
+endef
 
 help:
 	@echo "make run    install if needed, train if stale, start the servers and the web page on :8000"
 	@echo "make chat   rehearse a call in the terminal"
-	@echo "make test   every check: validation, unit tests, story tests, NLU cross-validation, grading"
-	@echo "            agreement on tests/golden, live calls against the real servers, browser calls"
+	@echo "make check  lint (ruff), types (mypy) and the unit tests that need no model: about a minute"
+	@echo "make test   every check, in stages that stop at the first failure: check; unit (storage on"
+	@echo "            PostgreSQL); model (validation, story tests, grading agreement on tests/golden, NLU"
+	@echo "            cross-validation if NLU data or config changed); servers (live calls); browser"
 	@echo "make eval   grader agreement and Cohen's kappa per criterion on tests/golden"
 	@echo "make bench  grading speed, and the workspace pages' times over 1,000 stored calls (bench/results.md)"
 
@@ -75,9 +97,34 @@ chat: $(MODEL)
 validate: $(INSTALLED)
 	$(BIN)/rasa data validate --config config.yml --domain domain.yml --data $(RASA_DATA) --fail-on-warnings
 
-# The storage tests run on SQLite and on a real PostgreSQL that they start themselves.
+lint: $(INSTALLED)
+	$(BIN)/ruff check $(CODE)
+	$(BIN)/ruff format --check $(CODE)
+
+types: $(INSTALLED)
+	$(BIN)/mypy
+
+# The fast gate: needs the venv only (no model, no PostgreSQL, no browser). The storage tests run
+# here on SQLite; stage 2 (test-unit) runs them on PostgreSQL.
+check: $(INSTALLED)
+	@start=$$(date +%s); \
+	trap 'rc=$$?; echo "==> make check $$([ $$rc = 0 ] && echo passed || echo FAILED) in $$(($$(date +%s) - start))s"' EXIT; \
+	set -e; \
+	echo "==> lint: ruff check, ruff format --check ($(CODE))"; \
+	$(BIN)/ruff check $(CODE); $(BIN)/ruff format --check $(CODE); \
+	echo "==> types: mypy ($(CODE))"; \
+	$(BIN)/mypy; \
+	echo "==> unit tests that need no model"; \
+	$(call pytest,-m "not servers and not slow" -k "not postgresql" -q)
+
+test-check: check
+
+# The storage tests on a real PostgreSQL that they start themselves.
 test-unit: $(INSTALLED) $(INITDB)
-	$(BIN)/python -m pytest -m "not servers and not slow" -q
+	@$(call pytest,-m "not servers and not slow" -k postgresql -q)
+
+# Everything that needs the trained model (training it if stale).
+test-model: validate test-stories test-slow test-cross-validation
 
 test-stories: $(MODEL)
 	$(BIN)/rasa test core --e2e --model $(MODEL) --stories tests/test_stories.yml \
@@ -97,9 +144,41 @@ $(INITDB):
 	  else echo "error: $@ is missing; install it with 'apt-get install postgresql' as root"; exit 1; fi; \
 	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq postgresql
 
-# Fast checks first; then the ones that need the trained model, training, the servers or a browser.
-test: validate test-unit test-stories $(CHROMIUM) $(CJK_FONT)
-	$(BIN)/python -m pytest -m "servers or slow" -q -s
+# The grader and `bot grade` with the trained model (cross-validation has its own target).
+test-slow: $(MODEL)
+	@$(call pytest,-m slow --ignore=tests/test_nlu_cross_validation.py -q -s)
+
+# The stamp is written only after a pass, with the time the run started, so an edit made while it
+# runs still counts as a change next time.
+test-cross-validation: $(INSTALLED)
+	@if [ "$$CI" = true ]; then why="CI=true"; \
+	elif [ ! -e $(CV_STAMP) ]; then why="no passing run recorded in $(CV_STAMP)"; \
+	else changed=$$(find $(CV_INPUTS) -newer $(CV_STAMP) | xargs); why=$${changed:+changed: $$changed}; fi; \
+	if [ -z "$$why" ]; then \
+	  echo "==> NLU cross-validation skipped: NLU data and config unchanged since the last pass (CI=true forces it)"; \
+	  exit 0; fi; \
+	echo "==> NLU cross-validation, 3 folds ($$why)"; \
+	mkdir -p $(dir $(CV_STAMP)) && touch $(CV_STAMP).new && \
+	$(call pytest,tests/test_nlu_cross_validation.py -m slow -q -s) && mv $(CV_STAMP).new $(CV_STAMP)
+
+# Live calls against the real servers (and, for test_postgres_live, a real PostgreSQL).
+test-servers: $(MODEL) $(INITDB)
+	@$(call pytest,-m "servers and not browser" -q -s)
+
+test-browser: $(MODEL) $(CHROMIUM) $(CJK_FONT)
+	@$(call pytest,-m browser -q -s)
+
+# Every stage in order; the first that fails stops the run and is named. (.ci/run calls this.)
+test:
+	@start=$$(date +%s); i=0; n=$(words $(STAGES)); \
+	for stage in $(STAGES); do \
+	  i=$$((i + 1)); t=$$(date +%s); \
+	  echo "==> stage $$i/$$n: $$stage"; \
+	  if ! $(MAKE) --no-print-directory test-$$stage; then \
+	    echo "==> stage $$i/$$n: $$stage ... FAILED after $$(($$(date +%s) - t))s"; exit 1; fi; \
+	  echo "==> stage $$i/$$n: $$stage ... ok in $$(($$(date +%s) - t))s"; \
+	done; \
+	echo "==> make test: all $$n stages passed in $$(($$(date +%s) - start))s"
 
 eval: $(MODEL)
 	$(BIN)/python -m bot eval tests/golden

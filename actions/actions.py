@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from abc import ABC, abstractmethod
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -21,10 +21,10 @@ log = logging.getLogger(__name__)
 class CustomerAction(Action, ABC):
     """Runs one Customer move and stores the call state in the `call` slot."""
 
-    action_name: Text = ""
+    action_name: str = ""
     starts_a_call = False
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return self.action_name
 
     @abstractmethod
@@ -32,8 +32,8 @@ class CustomerAction(Action, ABC):
         """The customer's reaction to this kind of trainee move."""
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
         try:
             customer = load_customer(tracker)
         except UnknownPersona as missing:

@@ -100,10 +100,18 @@ def grade_and_store(tracker: Tracker, customer: Customer, reply: Reply) -> Dict[
     options = call_options(tracker)
     state = customer.state
     call_id = stored_calls.finish_call(
-        database(), conversation_id=tracker.sender_id, source=options.get("source", "rest"),
-        transcript=finished_transcript(tracker, customer, reply), scorecard=card,
-        customer_state=state.to_dict(), seed=state.seed, call_date=date.fromisoformat(state.call_date),
-        trainee=state.trainee, user_id=options.get("user_id"), end_reason=state.end_reason)
+        database(),
+        conversation_id=tracker.sender_id,
+        source=options.get("source", "rest"),
+        transcript=finished_transcript(tracker, customer, reply),
+        scorecard=card,
+        customer_state=state.to_dict(),
+        seed=state.seed,
+        call_date=date.fromisoformat(state.call_date),
+        trainee=state.trainee,
+        user_id=options.get("user_id"),
+        end_reason=state.end_reason,
+    )
     return {**card.to_dict(), "call_id": call_id}
 
 

@@ -62,8 +62,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     switches.add_argument("setting", choices=("open-practice",))
     switches.add_argument("value", nargs="?", choices=("on", "off"))
 
-    for name, text in (("eval", "agreement of the grader with labelled transcripts"),
-                       ("bench", "grading speed (transcripts per second)")):
+    for name, text in (
+        ("eval", "agreement of the grader with labelled transcripts"),
+        ("bench", "grading speed (transcripts per second)"),
+    ):
         sub = commands.add_parser(name, help=text)
         sub.add_argument("folder", nargs="?", default="tests/golden")
         sub.add_argument("--model", default=None)
@@ -74,10 +76,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     validate = persona_commands.add_parser("validate", help="check persona files (default: all, drafts too)")
     validate.add_argument("files", nargs="*", metavar="FILE")
     persona_commands.add_parser("drafts", help="drafts (not in the lobby) with their validation result")
-    for name, text in (("new", "start a draft from a commented template (trainees don't see it)"),
-                       ("publish", "validate a draft and put it in the lobby (replaces the published one)"),
-                       ("edit", "copy a published persona into drafts to edit it"),
-                       ("unpublish", "take a persona out of the lobby, back into drafts")):
+    for name, text in (
+        ("new", "start a draft from a commented template (trainees don't see it)"),
+        ("publish", "validate a draft and put it in the lobby (replaces the published one)"),
+        ("edit", "copy a published persona into drafts to edit it"),
+        ("unpublish", "take a persona out of the lobby, back into drafts"),
+    ):
         persona_commands.add_parser(name, help=text).add_argument("persona_id", metavar="ID")
 
     args = parser.parse_args(argv)
@@ -102,9 +106,9 @@ def main(argv: Optional[List[str]] = None) -> int:
 
         return run_setup()
     if args.command == "serve":
-        from bot.cli.serve import serve
+        from bot.cli.serve import serve as run_serve
 
-        return serve(args.server)
+        return run_serve(args.server)
     if args.command == "users":
         from bot.cli.users import run_users
 
@@ -122,8 +126,12 @@ def main(argv: Optional[List[str]] = None) -> int:
             return tools.run_validate(args.files)
         if args.persona_command == "drafts":
             return tools.run_drafts()
-        run = {"new": tools.run_new, "publish": tools.run_publish, "edit": tools.run_edit,
-               "unpublish": tools.run_unpublish}[args.persona_command]
+        run = {
+            "new": tools.run_new,
+            "publish": tools.run_publish,
+            "edit": tools.run_edit,
+            "unpublish": tools.run_unpublish,
+        }[args.persona_command]
         return run(args.persona_id)
     if args.command == "eval":
         from bot.cli.evaluate import run_eval

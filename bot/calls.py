@@ -6,20 +6,26 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from bot.transcript import CallInfo, Transcript, Turn
 
-
 # Bot messages that are the product talking, not the customer.
 NOT_CUSTOMER_WORDS = ("scorecard", "error")
 
 
 def call_info_for(persona, rings: Optional[int] = None) -> CallInfo:
     return CallInfo(
-        direction=persona.direction, company=persona.company, company_aliases=persona.company_aliases,
-        address=persona.address, customer_surname=persona.surname, customer_honorific=persona.honorific,
-        persona=persona.id, rings=rings,
+        direction=persona.direction,
+        company=persona.company,
+        company_aliases=persona.company_aliases,
+        address=persona.address,
+        customer_surname=persona.surname,
+        customer_honorific=persona.honorific,
+        persona=persona.id,
+        rings=rings,
     )
 
 
-def turns_from_events(events: Iterable[Dict[str, Any]]) -> Tuple[List[Tuple[str, str]], List[Dict[str, Any]], Optional[str]]:
+def turns_from_events(
+    events: Iterable[Dict[str, Any]],
+) -> Tuple[List[Tuple[str, str]], List[Dict[str, Any]], Optional[str]]:
     """(speaker, text) pairs, the trainee turns' parse data, and who hung up first.
 
     Only the latest call counts: a conversation may hold several calls (REST), each beginning with
@@ -27,7 +33,7 @@ def turns_from_events(events: Iterable[Dict[str, Any]]) -> Tuple[List[Tuple[str,
     starts nothing, so it can't drop the turns before it from the grade.
     """
     events = list(events)
-    events = events[_latest_call_start(events):]
+    events = events[_latest_call_start(events) :]
     pairs: List[Tuple[str, str]] = []
     parses: List[Dict[str, Any]] = []
     hangup = None
@@ -56,9 +62,9 @@ def _latest_call_start(events: Sequence[Dict[str, Any]]) -> int:
     for i, event in enumerate(events):
         if event.get("event") == "user" and ended and _intent(event) != "hangup":
             start, ended = (i + 1 if _intent(event) == "start_call" else i), False
-        elif event.get("event") == "user" and _intent(event) == "hangup":
-            ended = True
-        elif event.get("event") == "bot" and ((event.get("data") or {}).get("custom") or {}).get("event") == "hangup":
+        elif (event.get("event") == "user" and _intent(event) == "hangup") or (
+            event.get("event") == "bot" and ((event.get("data") or {}).get("custom") or {}).get("event") == "hangup"
+        ):
             ended = True
     return start
 

@@ -45,8 +45,12 @@ class MessageError(ValueError):
 
     def to_dict(self) -> Dict[str, Any]:
         field, reason, message = self.problems[0]
-        return {"error": str(self), "field": field, "reason": reason,
-                "problems": [{"field": f, "reason": r, "error": m} for f, r, m in self.problems]}
+        return {
+            "error": str(self),
+            "field": field,
+            "reason": reason,
+            "problems": [{"field": f, "reason": r, "error": m} for f, r, m in self.problems],
+        }
 
 
 def text_problem(text: Any) -> Optional[Tuple[str, str, str]]:
@@ -61,7 +65,7 @@ def spoken(text: str) -> str:
     """The trainee's words as plain speech: a leading slash can't make them a command."""
     stripped = text.strip()
     if stripped.startswith(COMMAND_PREFIX):
-        return ESCAPED_PREFIX + stripped[len(COMMAND_PREFIX):]
+        return ESCAPED_PREFIX + stripped[len(COMMAND_PREFIX) :]
     return stripped
 
 

@@ -12,8 +12,21 @@ from bot.text import normalize
 
 WEEKDAY_NAMES = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 PARTS = ("上午", "中午", "下午", "晚上")
-_DIGIT = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "日": 7, "天": 7,
-          "八": 8, "九": 9, "十": 10}
+_DIGIT = {
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "日": 7,
+    "天": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+}
 
 # Day names a persona file may use in `availability.days`.
 DAY_NAMES: Dict[str, FrozenSet[int]] = {

@@ -34,7 +34,7 @@ class Settings:
     proxy_headers: bool = False  # trust X-Forwarded-For from that one proxy (login throttling)
 
     @classmethod
-    def from_env(cls) -> "Settings":
+    def from_env(cls) -> Settings:
         var_dir = Path(_env("PEILIAN_VAR_DIR", str(PROJECT_ROOT / "var"))).resolve()
         origins = tuple(o.strip().rstrip("/") for o in _env("PEILIAN_ALLOWED_ORIGINS", "").split(",") if o.strip())
         return cls(

@@ -20,7 +20,8 @@ import jieba
 import spacy
 from spacy.language import Language
 from spacy.matcher import Matcher
-from spacy.tokens import Doc, Span as SpacySpan
+from spacy.tokens import Doc
+from spacy.tokens import Span as SpacySpan
 from spacy.util import filter_spans
 
 from bot.text import normalize
@@ -37,16 +38,61 @@ SINGLE_SURNAMES = (
     "边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
 )
 COMPOUND_SURNAMES = (
-    "欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "夏侯", "长孙",
-    "宇文", "司徒", "端木", "独孤", "南宫", "西门", "百里", "呼延",
+    "欧阳",
+    "司马",
+    "诸葛",
+    "上官",
+    "东方",
+    "皇甫",
+    "尉迟",
+    "公孙",
+    "慕容",
+    "令狐",
+    "夏侯",
+    "长孙",
+    "宇文",
+    "司徒",
+    "端木",
+    "独孤",
+    "南宫",
+    "西门",
+    "百里",
+    "呼延",
 )
 HONORIFICS = (
-    "先生", "女士", "小姐", "师傅", "总", "经理", "老师", "老板", "主任", "大哥", "大姐", "阿姨",
-    "叔叔", "姐", "哥", "工", "书记", "院长", "教授", "医生", "律师",
+    "先生",
+    "女士",
+    "小姐",
+    "师傅",
+    "总",
+    "经理",
+    "老师",
+    "老板",
+    "主任",
+    "大哥",
+    "大姐",
+    "阿姨",
+    "叔叔",
+    "姐",
+    "哥",
+    "工",
+    "书记",
+    "院长",
+    "教授",
+    "医生",
+    "律师",
 )
 PARTS_OF_DAY = {
-    "早上": "上午", "早晨": "上午", "上午": "上午", "中午": "中午", "午饭后": "下午",
-    "下午": "下午", "傍晚": "晚上", "晚上": "晚上", "今晚": "晚上", "明晚": "晚上",
+    "早上": "上午",
+    "早晨": "上午",
+    "上午": "上午",
+    "中午": "中午",
+    "午饭后": "下午",
+    "下午": "下午",
+    "傍晚": "晚上",
+    "晚上": "晚上",
+    "今晚": "晚上",
+    "明晚": "晚上",
 }
 DAY_WORD_RE = (
     r"(今天|今儿|明天|明儿|后天|大后天|周末|"
@@ -85,13 +131,19 @@ def _nlp() -> Tuple[Language, Matcher]:
     surnames = list(SINGLE_SURNAMES) + list(COMPOUND_SURNAMES)
     surname_re = "|".join(COMPOUND_SURNAMES) + "|[" + SINGLE_SURNAMES + "]"
     honorific_re = "|".join(HONORIFICS)
-    matcher.add("ADDRESSEE", [
-        [{"TEXT": {"IN": surnames}}, {"TEXT": {"IN": list(HONORIFICS)}}],
-        [{"TEXT": {"REGEX": f"^({surname_re})({honorific_re})$"}}],
-    ])
-    matcher.add("DAY", [
-        [{"TEXT": {"IN": ["下", "这", "本", "这个", "下个"]}, "OP": "?"}, {"TEXT": {"REGEX": f"^{DAY_WORD_RE}$"}}],
-    ])
+    matcher.add(
+        "ADDRESSEE",
+        [
+            [{"TEXT": {"IN": surnames}}, {"TEXT": {"IN": list(HONORIFICS)}}],
+            [{"TEXT": {"REGEX": f"^({surname_re})({honorific_re})$"}}],
+        ],
+    )
+    matcher.add(
+        "DAY",
+        [
+            [{"TEXT": {"IN": ["下", "这", "本", "这个", "下个"]}, "OP": "?"}, {"TEXT": {"REGEX": f"^{DAY_WORD_RE}$"}}],
+        ],
+    )
     matcher.add("PART", [[{"TEXT": {"IN": list(PARTS_OF_DAY)}}]])
     matcher.add("PLACE", [[{"TEXT": {"IN": list(PLACE_WORDS)}}]])
     return nlp, matcher
@@ -107,8 +159,7 @@ def extract(text: str) -> List[Span]:
     nlp, matcher = _nlp()
     doc = nlp(normalize(text))
     found: List[SpacySpan] = [
-        SpacySpan(doc, start, end, label=nlp.vocab.strings[match_id])
-        for match_id, start, end in matcher(doc)
+        SpacySpan(doc, start, end, label=nlp.vocab.strings[match_id]) for match_id, start, end in matcher(doc)
     ]
     for label, pattern in (("PHONE", PHONE_RE), ("CLOCK", CLOCK_RE), ("DATE", DATE_RE), ("ADDRESS", ADDRESS_RE)):
         for match in pattern.finditer(doc.text):
@@ -120,8 +171,7 @@ def extract(text: str) -> List[Span]:
             if span is not None:
                 found.append(span)
     return [
-        Span(s.label_, s.text, s.start_char, s.end_char)
-        for s in sorted(filter_spans(found), key=lambda s: s.start)
+        Span(s.label_, s.text, s.start_char, s.end_char) for s in sorted(filter_spans(found), key=lambda s: s.start)
     ]
 
 
@@ -133,5 +183,5 @@ def split_addressee(text: str) -> Tuple[str, str]:
     """'欧阳女士' -> ('欧阳', '女士')."""
     for surname in COMPOUND_SURNAMES:
         if text.startswith(surname):
-            return surname, text[len(surname):]
+            return surname, text[len(surname) :]
     return text[:1], text[1:]

@@ -19,8 +19,7 @@ def normalize(text: str) -> str:
     Length-preserving, so entity offsets annotated on the original text stay valid.
     """
     folded = "".join(
-        unicodedata.normalize("NFKC", ch) if "\uff10" <= ch <= "\uff5a" and ch.isalnum() else ch
-        for ch in text
+        unicodedata.normalize("NFKC", ch) if "\uff10" <= ch <= "\uff5a" and ch.isalnum() else ch for ch in text
     )
     converted = _converter().convert(folded)
     # Phrase-level conversion can (rarely) change length; offsets matter more than a glyph.

@@ -1,20 +1,20 @@
 """The transcript format (YAML) shared by recorded rehearsals, typed-up real calls and fixtures.
 
-    call:
-      direction: inbound            # inbound: the customer called; outbound: the trainee called
-      company: 星辰汽车4S店           # the trainee's company
-      company_aliases: [星辰汽车]     # optional
-      address: 滨江路88号            # optional: where the trainee works
-      customer: {surname: 马, honorific: 师傅}   # optional: known before the call (outbound)
-      persona: car_showroom_inbound # optional: company and customer taken from the persona file
-      rings: 2                      # optional, inbound: rings before the trainee picked up
-    turns:
-      - trainee: 您好,星辰汽车4S店,销售顾问小李为您服务!
-      - customer: 你好,我想问一下X5什么价格?
-      - hangup: customer            # optional last entry: who put the phone down first
-    rehearsal: {id, trainee, date, source, started_at, ended_at, ...}   # `bot export` only
-    scorecard: {...}                # `bot export` only: the stored grade (ignored when grading)
-    record_card: {...}              # `bot export` only: the trainee's record card and its check
+call:
+  direction: inbound            # inbound: the customer called; outbound: the trainee called
+  company: 星辰汽车4S店           # the trainee's company
+  company_aliases: [星辰汽车]     # optional
+  address: 滨江路88号            # optional: where the trainee works
+  customer: {surname: 马, honorific: 师傅}   # optional: known before the call (outbound)
+  persona: car_showroom_inbound # optional: company and customer taken from the persona file
+  rings: 2                      # optional, inbound: rings before the trainee picked up
+turns:
+  - trainee: 您好,星辰汽车4S店,销售顾问小李为您服务!
+  - customer: 你好,我想问一下X5什么价格?
+  - hangup: customer            # optional last entry: who put the phone down first
+rehearsal: {id, trainee, date, source, started_at, ended_at, ...}   # `bot export` only
+scorecard: {...}                # `bot export` only: the stored grade (ignored when grading)
+record_card: {...}              # `bot export` only: the trainee's record card and its check
 """
 
 from __future__ import annotations
@@ -85,8 +85,7 @@ class Transcript:
         if self.call.address:
             call["address"] = self.call.address
         if self.call.customer_surname:
-            call["customer"] = {"surname": self.call.customer_surname,
-                                "honorific": self.call.customer_honorific}
+            call["customer"] = {"surname": self.call.customer_surname, "honorific": self.call.customer_honorific}
         if self.call.persona:
             call["persona"] = self.call.persona
         if self.call.rings is not None:
@@ -99,9 +98,10 @@ class Transcript:
 
 def _line(node: Any, key: Any = None) -> Optional[int]:
     try:
+        lc = node.lc
         if key is not None:
-            return (node.lc.key(key) if isinstance(node, dict) else node.lc.item(key))[0] + 1
-        return node.lc.line + 1
+            return (lc.key(key) if isinstance(node, dict) else lc.item(key))[0] + 1
+        return lc.line + 1
     except (AttributeError, KeyError, IndexError, TypeError):
         return None
 
@@ -115,8 +115,9 @@ def load_transcript(path: Path, personas=None) -> Transcript:
         raise TranscriptError(name, "file", f"cannot be read: {error}") from error
     except YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        raise TranscriptError(name, "yaml", str(getattr(error, "problem", error)),
-                              mark.line + 1 if mark else None) from error
+        raise TranscriptError(
+            name, "yaml", str(getattr(error, "problem", error)), mark.line + 1 if mark else None
+        ) from error
     return parse_transcript(root, name, personas)
 
 
@@ -125,12 +126,18 @@ def parse_transcript(root: Any, name: str = "<transcript>", personas=None) -> Tr
         raise TranscriptError(name, "file", "must be a mapping with `call` and `turns`")
     call_node = root.get("call")
     if not isinstance(call_node, dict):
-        raise TranscriptError(name, "call", "is required and must be a mapping", _line(root, "call") if "call" in root else None)
+        raise TranscriptError(
+            name, "call", "is required and must be a mapping", _line(root, "call") if "call" in root else None
+        )
     call = _call_info(call_node, name, personas)
     turns_node = root.get("turns")
     if not isinstance(turns_node, list) or not turns_node:
-        raise TranscriptError(name, "turns", "must be a non-empty list of {trainee: ...} / {customer: ...} entries",
-                              _line(root, "turns") if "turns" in root else None)
+        raise TranscriptError(
+            name,
+            "turns",
+            "must be a non-empty list of {trainee: ...} / {customer: ...} entries",
+            _line(root, "turns") if "turns" in root else None,
+        )
     turns: List[Turn] = []
     hangup: Optional[str] = None
     for i, entry in enumerate(turns_node):
@@ -138,7 +145,7 @@ def parse_transcript(root: Any, name: str = "<transcript>", personas=None) -> Tr
         line = _line(turns_node, i)
         if not isinstance(entry, dict) or len(entry) != 1:
             raise TranscriptError(name, where, "must have exactly one key: trainee, customer or hangup", line)
-        (speaker, value), = entry.items()
+        ((speaker, value),) = entry.items()
         if speaker == "hangup":
             if i != len(turns_node) - 1:
                 raise TranscriptError(name, where, "hangup must be the last entry", line)
@@ -173,15 +180,25 @@ def _call_info(node: Dict[str, Any], name: str, personas) -> CallInfo:
         try:
             persona = (personas or default_registry()).get(persona_id)
         except UnknownPersona:
-            raise TranscriptError(name, "call.persona", f"unknown or invalid persona {persona_id!r}",
-                                  _line(node, "persona")) from None
-        values = dict(direction=persona.direction, company=persona.company,
-                      company_aliases=persona.company_aliases, address=persona.address,
-                      customer_surname=persona.surname, customer_honorific=persona.honorific)
+            raise TranscriptError(
+                name, "call.persona", f"unknown or invalid persona {persona_id!r}", _line(node, "persona")
+            ) from None
+        values = dict(
+            direction=persona.direction,
+            company=persona.company,
+            company_aliases=persona.company_aliases,
+            address=persona.address,
+            customer_surname=persona.surname,
+            customer_honorific=persona.honorific,
+        )
     direction = text("direction", values.get("direction", ""))
     if direction not in ("inbound", "outbound"):
-        raise TranscriptError(name, "call.direction", f"must be inbound or outbound, got {direction!r}",
-                              _line(node, "direction") if "direction" in node else None)
+        raise TranscriptError(
+            name,
+            "call.direction",
+            f"must be inbound or outbound, got {direction!r}",
+            _line(node, "direction") if "direction" in node else None,
+        )
     company = text("company", values.get("company", ""))
     if not company:
         raise TranscriptError(name, "call.company", "is required (or give call.persona)")
@@ -195,7 +212,9 @@ def _call_info(node: Dict[str, Any], name: str, personas) -> CallInfo:
         raise TranscriptError(name, "call.rings", f"must be a whole number >= 0, got {rings!r}", _line(node, "rings"))
     customer = node.get("customer") or {}
     if not isinstance(customer, dict):
-        raise TranscriptError(name, "call.customer", "must be a mapping with surname and honorific", _line(node, "customer"))
+        raise TranscriptError(
+            name, "call.customer", "must be a mapping with surname and honorific", _line(node, "customer")
+        )
     return CallInfo(
         direction=direction,
         company=company,

@@ -1,14 +1,18 @@
-"""Shared fixtures: trackers from JSON files (as in RasaHQ/financial-demo)."""
+"""Shared fixtures: trackers from JSON files (as in RasaHQ/financial-demo), the fixture personas,
+the CLI in-process, private stores, the trained model loaded once, the real servers."""
 
 from __future__ import annotations
 
 import copy
+import inspect
+import io
 import json
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Callable, Dict, Optional, Tuple
 
 import pytest
 from rasa_sdk import Tracker
@@ -16,6 +20,26 @@ from rasa_sdk.executor import CollectingDispatcher
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PROJECT = Path(__file__).resolve().parent.parent
+# The tests' personas. They started as copies of data/personas but are fixtures now: a trainer's
+# edit of a shipped persona can't break a test (test_personas.py checks the shipped files apart).
+PERSONAS = FIXTURES / "personas"
+SHIPPED_PERSONAS = PROJECT / "data" / "personas"
+_session_personas: Optional[Path] = None
+
+
+def pytest_configure(config) -> None:
+    """Every test reads personas from a private copy of tests/fixtures/personas, never from
+    data/personas. Set here rather than in a fixture: test modules call default_registry() on
+    import, before any fixture runs."""
+    global _session_personas
+    _session_personas = Path(tempfile.mkdtemp(prefix="peilian-personas-")) / "personas"
+    shutil.copytree(PERSONAS, _session_personas)
+    os.environ["PEILIAN_PERSONAS_DIR"] = str(_session_personas)
+
+
+def pytest_unconfigure(config) -> None:
+    if _session_personas is not None:
+        shutil.rmtree(_session_personas.parent, ignore_errors=True)
 
 
 def load_tracker(name: str, **latest: Any) -> Tracker:
@@ -40,6 +64,29 @@ def domain() -> Dict[str, Any]:
     return {}
 
 
+@pytest.fixture(scope="session", autouse=True)
+def fixture_personas():
+    """The session's persona folder (see pytest_configure), checked once: the fixtures, not data/."""
+    from bot.personas.registry import default_registry
+
+    folder = default_registry().folder
+    assert folder == _session_personas and folder.resolve() != SHIPPED_PERSONAS.resolve()
+    return folder
+
+
+@pytest.fixture
+def persona_folder(tmp_path, monkeypatch) -> Path:
+    """A test's own copy of the fixture personas, which default_registry() (and so the CLI and the
+    web app) uses for this test: add, break and publish files freely."""
+    from bot.personas.registry import default_registry
+
+    copy = tmp_path / "personas"
+    shutil.copytree(PERSONAS, copy)
+    monkeypatch.setenv("PEILIAN_PERSONAS_DIR", str(copy))
+    assert default_registry().folder == copy
+    return copy
+
+
 def slot_value(events, name: str) -> Optional[Any]:
     values = [e["value"] for e in events if e.get("event") == "slot" and e.get("name") == name]
     return values[-1] if values else None
@@ -57,6 +104,85 @@ def private_database(tmp_path_factory):
     yield os.environ["DATABASE_URL"]
 
 
+def _current_streams(function: Callable[..., Any]) -> Callable[..., Any]:
+    parameters = inspect.signature(function).parameters
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        for name, stream in (("out", sys.stdout), ("err", sys.stderr)):
+            if name in parameters:
+                kwargs.setdefault(name, stream)
+        return function(*args, **kwargs)
+
+    return call
+
+
+@pytest.fixture
+def cli(capsys, monkeypatch) -> Callable[..., Tuple[int, str, str]]:
+    """`python -m bot ARGS` in-process: cli(*args, stdin="") -> (exit code, stdout, stderr)."""
+    import importlib
+
+    from bot.__main__ import main
+
+    # Some commands take `out: TextIO = sys.stdout` as a default, bound once when the module is
+    # first imported (perhaps under another test's capsys, closed since): hand them the streams
+    # of this moment, as a fresh `python -m bot` process would see them.
+    for name in ("export", "grade", "evaluate"):
+        module = importlib.import_module(f"bot.cli.{name}")
+        for attribute, function in list(vars(module).items()):
+            if attribute.startswith("run_") and inspect.isfunction(function):
+                monkeypatch.setattr(module, attribute, _current_streams(function))
+
+    def run(*argv: str, stdin: str = "") -> Tuple[int, str, str]:
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        code = main(list(argv))
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return run
+
+
+@pytest.fixture
+def cli_store(tmp_path, monkeypatch):
+    """A test's own var/ and SQLite database at the current schema, which the CLI reads from the
+    environment; the Database object to look at it."""
+    from bot.store.database import Database
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("PEILIAN_VAR_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("DATABASE_URL", url)
+    store = Database(url)
+    store.upgrade()
+    yield store
+    store.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def model_parser():
+    """The trained model's parser, loaded once per session for every model-dependent test."""
+    from bot.nlu.model import DEFAULT_MODEL, ModelParser
+
+    if not DEFAULT_MODEL.exists():
+        pytest.fail(f"no trained model at {DEFAULT_MODEL}: run `make model` (make test does) first")
+    return ModelParser(DEFAULT_MODEL)
+
+
+@pytest.fixture
+def shared_model(model_parser, monkeypatch):
+    """`bot grade | regrade | eval | bench` in-process without loading the model again: the
+    default model's ModelParser is the session's (any other --model path is loaded for real)."""
+    import bot.nlu.model as nlu_model
+
+    real = nlu_model.ModelParser
+
+    def parser(model: Path = nlu_model.DEFAULT_MODEL):
+        if Path(model).resolve() == nlu_model.DEFAULT_MODEL.resolve():
+            return model_parser
+        return real(model)
+
+    monkeypatch.setattr(nlu_model, "ModelParser", parser)
+    return model_parser
+
+
 @pytest.fixture(scope="session")
 def servers(request):
     """The real action server, Rasa server and web app (trained model, our SQLite store; with
@@ -71,7 +197,7 @@ def servers(request):
     workdir = Path(tempfile.mkdtemp(prefix="servers-", dir=output))
     # The servers read personas from a copy, so tests can add and break files while they run.
     personas = workdir / "personas"
-    shutil.copytree(PROJECT / "data" / "personas", personas)
+    shutil.copytree(PERSONAS, personas)
     # Shorter ring cycles than the product's 3 s keep the browser tests quick; counting is the same.
     instance = running.start(workdir, env={"PEILIAN_PERSONAS_DIR": str(personas), "PEILIAN_RING_MS": "1500", **database})
     instance.personas = personas
@@ -136,11 +262,15 @@ def empty_database_url(request, tmp_path):
     """A new, empty database: a SQLite file, or a fresh database on the session's PostgreSQL."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'store.db'}"
+    return new_postgres_database(request.getfixturevalue("postgres_url"))
+
+
+def new_postgres_database(base: str) -> str:
+    """A fresh, empty database on the session's PostgreSQL server; its URL."""
     import uuid
 
     import sqlalchemy as sa
 
-    base = request.getfixturevalue("postgres_url")
     name = f"t_{uuid.uuid4().hex[:12]}"
     engine = sa.create_engine(base, isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:

@@ -107,6 +107,8 @@ def test_deeply_nested_json_is_refused_not_a_server_error(servers):
 
 
 def test_five_megabytes_of_metadata_are_refused_and_not_stored(servers):
+    if not servers.env["DATABASE_URL"].startswith("sqlite"):
+        pytest.skip("measures the SQLite file's growth")
     database = Path(servers.env["PEILIAN_VAR_DIR"]) / "peilian.db"
     size = lambda: sum(p.stat().st_size for p in database.parent.glob("peilian.db*"))  # noqa: E731
     before = size()
@@ -203,13 +205,17 @@ def test_a_call_left_open_is_hung_up_and_graded_when_the_next_begins(servers):
     stored = servers.store.get_call(abandoned)
     assert stored["status"] == "ended" and stored["hangup_by"] == "trainee"
     assert "喂？你谁啊，有事快说" in [t["text"] for t in stored["turns"]]
-    assert stored["scorecard"] is not None
+    graded = stored["scorecard"]
+    verdicts = {c["id"]: c["passed"] for c in graded["criteria"]}
+    assert verdicts["greeting"] is False and verdicts["courtesy"] is False  # 喂 and 你谁啊: neither passes
+    assert graded["score"] == sum(c["points"] for c in graded["criteria"]) < graded["max_score"]
 
 
 def test_the_secrets_are_generated_into_var_and_owner_only(servers):
     var = Path(servers.env["PEILIAN_VAR_DIR"])
     assert var.stat().st_mode & 0o777 == 0o700
-    assert (var / "peilian.db").stat().st_mode & 0o777 == 0o600  # transcripts and password hashes
+    if servers.env["DATABASE_URL"].startswith("sqlite"):  # transcripts and password hashes
+        assert (var / "peilian.db").stat().st_mode & 0o777 == 0o600
     for name in ("rasa-token", "actions-token", "session-key"):
         mode = (var / name).stat().st_mode & 0o777
         assert mode == 0o600, (name, oct(mode))

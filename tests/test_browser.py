@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from tests.conftest import SCREENSHOTS
 
-pytestmark = pytest.mark.servers
+pytestmark = [pytest.mark.servers, pytest.mark.browser]
 
 GREETING = "您好，星辰汽车4S店，销售顾问小李为您服务！"
 # Markup that would run script if it were ever put on the page as HTML. The name attack fits

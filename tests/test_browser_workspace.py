@@ -18,7 +18,7 @@ from playwright.sync_api import Page, expect
 
 from tests.conftest import SCREENSHOTS
 
-pytestmark = pytest.mark.servers
+pytestmark = [pytest.mark.servers, pytest.mark.browser]
 
 GREETING = "您好，星辰汽车4S店，销售顾问小李为您服务！"
 XSS = "<img src=x onerror=alert(1)>"

@@ -70,6 +70,25 @@ def test_open_practice_switch(fresh, capsys):
     assert run(capsys, "settings", "open-practice")[1].strip() == "open-practice: on"
     assert run(capsys, "settings", "open-practice", "off")[1].strip() == "open-practice: off"
     assert users.open_practice(fresh) is False
+    assert run(capsys, "settings", "open-practice")[1].strip() == "open-practice: off"  # it stays off
+    assert run(capsys, "settings", "open-practice", "on") == (0, "open-practice: on\n", "")
+    assert users.open_practice(fresh) is True
+    with pytest.raises(SystemExit):  # argparse: only on or off
+        run(capsys, "settings", "open-practice", "maybe")
+    assert "invalid choice: 'maybe'" in capsys.readouterr().err
+
+
+def test_users_list_after_setup_and_changes_to_unknown_accounts(fresh, capsys):
+    code, out, _ = run(capsys, "setup")
+    assert code == 0 and out.startswith(f"==> Database {fresh.safe_url} is at schema {fresh.head()}")
+    assert run(capsys, "users", "list") == (0, "admin\tadmin\n", "")
+    code, _, err = run(capsys, "users", "set-password", "nobody", "--password-stdin", stdin="a-long-pass\n")
+    assert code == 2 and "no user 'nobody'" in err
+    code, _, err = run(capsys, "users", "disable", "nobody")
+    assert code == 2 and "no user 'nobody'" in err
+    code, out, _ = run(capsys, "users", "set-password", "admin", "--password-stdin", stdin="a-new-admin-pass\n")
+    assert code == 0 and out == "password of admin changed\n"
+    assert users.authenticate(fresh, "admin", "a-new-admin-pass", "127.0.0.1").role == "admin"
 
 
 def test_commands_refuse_an_old_schema(fresh, capsys):

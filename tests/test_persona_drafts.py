@@ -3,17 +3,16 @@ loader's file:line: field errors; ids can't escape the folder. The CLI in-proces
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from bot.__main__ import main
 from bot.personas import drafts
-from bot.personas.registry import PROJECT_ROOT, PersonaRegistry, default_registry
+from bot.personas.registry import PersonaRegistry, default_registry
+from tests.conftest import PERSONAS
 
-SHIPPED = PROJECT_ROOT / "data" / "personas"
-GOOD = (SHIPPED / "car_showroom_inbound.yml").read_text("utf-8")
+GOOD = (PERSONAS / "car_showroom_inbound.yml").read_text("utf-8")
 
 
 def variant(persona_id: str, *replacements: tuple) -> str:
@@ -29,13 +28,9 @@ def line_of(text: str, needle: str) -> int:
 
 
 @pytest.fixture
-def folder(tmp_path, monkeypatch) -> Path:
-    """A copy of the shipped personas, used by default_registry() and so by the CLI."""
-    copy = tmp_path / "personas"
-    shutil.copytree(SHIPPED, copy)
-    monkeypatch.setenv("PEILIAN_PERSONAS_DIR", str(copy))
-    assert default_registry().folder == copy
-    return copy
+def folder(persona_folder) -> Path:
+    """A copy of the fixture personas, used by default_registry() and so by the CLI."""
+    return persona_folder
 
 
 def test_a_draft_is_not_in_the_registry_until_published(folder):
@@ -183,3 +178,45 @@ def test_cli_edit_and_unpublish(folder, capsys):
     assert main(["personas", "edit", "truck_followup_outbound"]) == 0
     assert (folder / "drafts" / "truck_followup_outbound.yml").is_file()
     assert "truck_followup_outbound" in default_registry().scan()[0]
+
+
+def test_cli_list_shows_the_lobby_and_names_skipped_files_and_waiting_drafts(folder, capsys):
+    assert main(["personas", "list"]) == 0
+    captured = capsys.readouterr()
+    rows = captured.out.splitlines()
+    assert rows[0].split() == ["id", "direction", "difficulty", "class", "title"]
+    assert [row.split()[0] for row in rows[1:]] == sorted(p.stem for p in folder.glob("*.yml"))
+    car = next(row for row in rows if row.startswith("car_showroom_inbound "))
+    assert car.split()[1:4] == ["inbound", "normal", "C"] and "星辰X5 咨询来电（car）" in car
+    assert captured.err == ""
+
+    broken = variant("broken_one", ("direction: inbound", "direction: sideways"))
+    (folder / "broken_one.yml").write_text(broken, "utf-8")
+    drafts.new_draft(folder, variant("waiting_one"))
+    assert main(["personas", "list"]) == 0
+    captured = capsys.readouterr()
+    assert "broken_one" not in captured.out and "waiting_one" not in captured.out
+    assert f"skipped: {folder / 'broken_one.yml'}:{line_of(broken, 'direction: sideways')}: direction: " in captured.err
+    assert "1 draft(s) not in the lobby" in captured.err
+
+
+def test_cli_validate_named_files(folder, tmp_path, capsys):
+    good = folder / "car_showroom_inbound.yml"
+    bad = tmp_path / "bad_phone.yml"
+    text = variant("bad_phone", ('phone: "13912345678"', 'phone: "12345"'))
+    bad.write_text(text, "utf-8")
+    assert main(["personas", "validate", str(good)]) == 0
+    assert capsys.readouterr().out == f"ok: {good} (car_showroom_inbound)\n"
+    assert main(["personas", "validate", str(good), str(bad), str(tmp_path / "missing.yml")]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == f"ok: {good} (car_showroom_inbound)\n"
+    errors = captured.err.splitlines()
+    assert errors[0].startswith(f"{bad}:{line_of(text, 'phone: ')}: customer.phone: ")
+    assert errors[1].startswith(f"{tmp_path / 'missing.yml'}: file: cannot be read")
+
+
+def test_cli_drafts_when_there_are_none(folder, capsys):
+    assert main(["personas", "drafts"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.split() == ["id", "status", "title", "/", "problem"]
+    assert "no drafts" in captured.err

@@ -1,4 +1,5 @@
-"""Persona files: validation messages name file, line and field; the registry hot-reloads."""
+"""Persona files: validation messages name file, line and field; the registry hot-reloads.
+Tests use tests/fixtures/personas; the one test of the shipped data/personas is marked below."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from bot.personas import PersonaError, PersonaRegistry, load_persona
-from bot.personas.registry import PROJECT_ROOT, UnknownPersona
+from bot.personas.registry import UnknownPersona, default_registry
+from tests.conftest import PERSONAS, SHIPPED_PERSONAS
 
-GOOD = PROJECT_ROOT / "data" / "personas" / "car_showroom_inbound.yml"
+GOOD = PERSONAS / "car_showroom_inbound.yml"
 
 
 def write_variant(tmp_path: Path, old: str, new: str, name: str = "car_showroom_inbound") -> Path:
@@ -92,13 +94,26 @@ def test_id_must_match_the_file_name(tmp_path):
         load_persona(path)
 
 
-def test_every_shipped_persona_is_valid_and_the_four_scenarios_are_there():
-    from bot.personas import default_registry
+def test_every_shipped_persona_is_valid_and_the_four_scenarios_are_there(capsys):
+    """The only test that reads data/personas: the files the product ships must load."""
+    from bot.__main__ import main
 
-    personas, errors = default_registry().scan()
-    assert errors == []
+    shipped = sorted(SHIPPED_PERSONAS.glob("*.yml"))
+    personas, errors = PersonaRegistry(SHIPPED_PERSONAS).scan()
+    assert errors == [] and len(personas) == len(shipped)
     assert {"car_showroom_inbound", "real_estate_inbound", "truck_followup_outbound",
             "telecom_appointment_outbound"} <= set(personas)
+    assert {p.direction for p in personas.values()} == {"inbound", "outbound"}
+    assert main(["personas", "validate", *map(str, shipped)]) == 0
+    assert capsys.readouterr().out.count("ok: ") == len(shipped)
+
+
+def test_tests_read_the_fixture_personas_not_the_shipped_ones():
+    folder = default_registry().folder
+    assert folder.resolve() != SHIPPED_PERSONAS.resolve()
+    assert sorted(p.name for p in folder.glob("*.yml")) == sorted(p.name for p in PERSONAS.glob("*.yml"))
+    personas, errors = default_registry().scan()
+    assert errors == [] and len(personas) == 6
     assert {p.direction for p in personas.values()} == {"inbound", "outbound"}
 
 

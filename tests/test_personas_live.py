@@ -116,11 +116,15 @@ def test_exam_mode_same_seed_same_customer_lines(servers):
 
     def lines(seed: int) -> List[str]:
         call = Call(servers, persona, seed)
-        for text in script:
-            call.say(text)
-        return [r.get("text") for r in call.replies]
+        said = [[r["text"] for r in call.say(text) if r.get("text")] for text in script]
+        assert all(said), said  # the customer answers every turn
+        assert call.ended() == {"event": "hangup", "by": "customer", "reason": "goodbye"}, call.replies
+        return [line for turn in said for line in turn]
 
-    assert lines(7) == lines(7)
+    exam = lines(7)
+    assert lines(7) == exam
+    # The seed reaches the customer: another seed picks other lines somewhere in the call.
+    assert any(lines(seed) != exam for seed in range(1, 7))
 
 
 def test_a_new_persona_file_is_playable_in_the_next_call_and_a_broken_one_is_skipped(servers):

@@ -12,7 +12,7 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-from tests.conftest import PROJECT
+from tests.conftest import PROJECT, new_postgres_database
 
 pytestmark = pytest.mark.servers
 META = {"persona": "car_showroom_inbound", "seed": 9, "date": "2026-11-22"}
@@ -25,7 +25,7 @@ def pg_servers(postgres_url):
     (PROJECT / "test-output").mkdir(exist_ok=True)
     workdir = tempfile.mkdtemp(prefix="servers-pg-", dir=PROJECT / "test-output")
     instance = running.start(__import__("pathlib").Path(workdir),
-                             env={"DATABASE_URL": postgres_url, "PEILIAN_RING_MS": "1000"})
+                             env={"DATABASE_URL": new_postgres_database(postgres_url), "PEILIAN_RING_MS": "1000"})
     yield instance
     running.stop(instance)
     shutil.rmtree(workdir, ignore_errors=True)
@@ -48,7 +48,13 @@ def test_calls_over_rest_and_the_web_land_in_postgresql(pg_servers):
     assert post(f"/api/calls/{call_id}/answer").json()["rings"] == 1
     post(f"/api/calls/{call_id}/turns", {"text": "您好，星辰汽车4S店，销售顾问小李为您服务！"})
     ended = post(f"/api/calls/{call_id}/hangup").json()
-    assert ended["ended"] and ended["scorecard"]["score"] >= 0
+    assert ended["ended"]
+    graded = ended["scorecard"]
+    passed = {c["id"] for c in graded["criteria"] if c["passed"]}
+    # A proper greeting, then the trainee hung up: nothing else of the call happened.
+    assert {"greeting", "courtesy"} <= passed
+    assert not passed & {"name_capture", "invitation", "closing", "contact_exchange", "confirmation"}
+    assert graded["score"] == sum(c["points"] for c in graded["criteria"] if c["passed"]) < graded["max_score"]
 
     engine = sa.create_engine(servers.env["DATABASE_URL"])
     with engine.connect() as connection:

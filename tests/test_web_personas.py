@@ -1,23 +1,21 @@
 """The trainers' persona pages: roles, drafts invisible in the lobby until published, errors with
-line and field, escaping, path tricks and CSRF (the web app on a copy of data/personas)."""
+line and field, escaping, path tricks and CSRF (the web app on a copy of tests/fixtures/personas)."""
 
 from __future__ import annotations
 
 import re
-import shutil
 from html import unescape
-from urllib.parse import unquote
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from aiohttp import FormData
 
-from bot.personas.registry import PROJECT_ROOT
 from bot.store import users
 from bot.web.trainer import add_routes
+from tests.conftest import PERSONAS
 
-SHIPPED = PROJECT_ROOT / "data" / "personas"
-GOOD = (SHIPPED / "car_showroom_inbound.yml").read_text("utf-8")
+GOOD = (PERSONAS / "car_showroom_inbound.yml").read_text("utf-8")
 XSS = "<img src=x onerror=alert(1)>"
 PASSWORD = "secret pass"
 
@@ -39,11 +37,8 @@ def textarea(html: str) -> str:
 
 
 @pytest.fixture
-def folder(tmp_path, monkeypatch) -> Path:
-    copy = tmp_path / "personas"
-    shutil.copytree(SHIPPED, copy)
-    monkeypatch.setenv("PEILIAN_PERSONAS_DIR", str(copy))  # before the app takes default_registry()
-    return copy
+def folder(persona_folder) -> Path:
+    return persona_folder  # set before the app takes default_registry()
 
 
 @pytest.fixture

@@ -143,3 +143,10 @@ async def test_answers_are_readable_utf8(web):
     browser = await web.browser()
     response = await browser.post("/api/login", {"username": "nobody", "password": "x"})
     assert "用户名或密码错误" in await response.text()
+
+
+async def test_the_standard_is_a_public_page(web):
+    browser = await web.browser()
+    page = await browser.get("/standard")
+    text = await page.text()
+    assert page.status == 200 and "`greeting`" in text and "铃响三声内接听" in text

@@ -15,7 +15,7 @@ import hmac
 import json
 import logging
 from asyncio import CancelledError
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, Optional
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
@@ -35,14 +35,14 @@ def _dumps(data: Any) -> str:
 
 def _bearer(request: Request) -> str:
     header = request.headers.get("Authorization", "")
-    return header[len("Bearer "):].strip() if header.startswith("Bearer ") else ""
+    return header[len("Bearer ") :].strip() if header.startswith("Bearer ") else ""
 
 
 class GuardedRestInput(InputChannel):
     """The `rest` channel: same URL and answer as Rasa's, with validation in front."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "rest"
 
     def __init__(self, token: Optional[str] = None) -> None:
@@ -103,8 +103,15 @@ class GuardedRestInput(InputChannel):
                 return response.json(error.to_dict(), status=400, dumps=_dumps)
             collector = CollectingOutputChannel()
             try:
-                await on_new_message(UserMessage(message["text"], collector, message["sender"],
-                                                 input_channel=self.name(), metadata=message["metadata"]))
+                await on_new_message(
+                    UserMessage(
+                        message["text"],
+                        collector,
+                        message["sender"],
+                        input_channel=self.name(),
+                        metadata=message["metadata"],
+                    )
+                )
             except CancelledError:
                 log.error("rest: message from %s timed out", message["sender"])
             except Exception:  # Rasa's own channel answers what it has; so do we, and log why

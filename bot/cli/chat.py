@@ -52,12 +52,11 @@ def action_server(url: str) -> Iterator[None]:
 
 async def _converse(model: str, actions_url: str, metadata: Dict[str, Any]) -> None:
     from rasa.core.agent import Agent
-
-    from bot.nlu.model import quiet_rasa
     from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
     from rasa.utils.endpoints import EndpointConfig
 
     from bot.messages import MessageError, message_text
+    from bot.nlu.model import quiet_rasa
     from bot.secrets import actions_token
 
     quiet_rasa()

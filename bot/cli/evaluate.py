@@ -29,7 +29,8 @@ def labels_of(path: Path) -> Dict[str, bool]:
     return {c: labels[c] for c in CRITERIA if isinstance(labels.get(c), bool)}
 
 
-def run_eval(folder: str, model: Optional[str], out: TextIO = sys.stdout) -> Tuple[int, list]:
+def run_eval(folder: str, model: Optional[str], out: Optional[TextIO] = None) -> Tuple[int, list]:
+    out = out or sys.stdout
     from bot.grading import Grader
     from bot.grading.evaluation import evaluate
     from bot.nlu.model import DEFAULT_MODEL, ModelParser
@@ -44,14 +45,18 @@ def run_eval(folder: str, model: Optional[str], out: TextIO = sys.stdout) -> Tup
     print(f"{'criterion':<18} {'n':>3} {'agreement':>9} {'kappa':>6}  disagreements", file=out)
     for row in table:
         core = "*" if row.criterion in CORE else " "
-        print(f"{row.criterion:<17}{core} {row.n:>3} {row.agreement:>9.3f} {row.kappa:>6.2f}  "
-              + ", ".join(row.disagreements), file=out)
+        print(
+            f"{row.criterion:<17}{core} {row.n:>3} {row.agreement:>9.3f} {row.kappa:>6.2f}  "
+            + ", ".join(row.disagreements),
+            file=out,
+        )
     print(f"* core criteria; the test fails below agreement {MIN_CORE_AGREEMENT}", file=out)
     failing = [r for r in table if r.criterion in CORE and r.agreement < MIN_CORE_AGREEMENT]
     return (1 if failing else 0), table
 
 
-def run_bench(folder: str, model: Optional[str], rounds: int = 3, out: TextIO = sys.stdout) -> int:
+def run_bench(folder: str, model: Optional[str], rounds: int = 3, out: Optional[TextIO] = None) -> int:
+    out = out or sys.stdout
     from bot.grading import Grader
     from bot.nlu.model import DEFAULT_MODEL, ModelParser
 
@@ -69,6 +74,9 @@ def run_bench(folder: str, model: Optional[str], rounds: int = 3, out: TextIO = 
         for transcript in transcripts:
             grader.grade(transcript)
         elapsed = time.perf_counter() - started
-        print(f"round {i + 1}: {len(transcripts) / elapsed:.1f} transcripts/s "
-              f"({elapsed / turns * 1000:.1f} ms per trainee turn)", file=out)
+        print(
+            f"round {i + 1}: {len(transcripts) / elapsed:.1f} transcripts/s "
+            f"({elapsed / turns * 1000:.1f} ms per trainee turn)",
+            file=out,
+        )
     return 0

@@ -18,20 +18,26 @@ from bot.transcript import Transcript, Turn
 
 def stored_transcript(call) -> Transcript:
     turns = tuple(Turn(number=t.n, speaker=t.speaker, text=t.text) for t in call.turns)
-    return Transcript(call=store.call_info_from(call.call_info or {}), turns=turns, hangup=call.hangup_by,
-                      source=f"call {call.id}")
+    return Transcript(
+        call=store.call_info_from(call.call_info or {}), turns=turns, hangup=call.hangup_by, source=f"call {call.id}"
+    )
 
 
 def export_yaml(call) -> str:
     """A stored call as a transcript file with its rehearsal facts, scorecard and record card."""
     data = store.call_dict(call)
     return stored_transcript(call).to_yaml(
-        rehearsal={key: data[key] for key in ("id", "trainee", "source", "date", "started_at", "ended_at", "rings",
-                                                "real_call")},
-        scorecard=data["scorecard"], record_card=data["record_card"])
+        rehearsal={
+            key: data[key]
+            for key in ("id", "trainee", "source", "date", "started_at", "ended_at", "rings", "real_call")
+        },
+        scorecard=data["scorecard"],
+        record_card=data["record_card"],
+    )
 
 
-def run_export(call_id: str, output: Optional[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+def run_export(call_id: str, output: Optional[str], out: Optional[TextIO] = None, err: Optional[TextIO] = None) -> int:
+    out, err = out or sys.stdout, err or sys.stderr
     db = database(Settings.from_env().database_url)
     db.check_current()
     call = store.get_call(db, call_id) or store.get_call_by_conversation(db, call_id)

@@ -23,9 +23,17 @@ def _grader(model: Optional[str], err: TextIO):
         return None
 
 
-def run_grade(files: List[str], as_json: bool, model: Optional[str], save: bool = False, trainee: str = "",
-              out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+def run_grade(
+    files: List[str],
+    as_json: bool,
+    model: Optional[str],
+    save: bool = False,
+    trainee: str = "",
+    out: Optional[TextIO] = None,
+    err: Optional[TextIO] = None,
+) -> int:
     """Grade each file; a malformed one is reported (exit code 2) and the rest still graded."""
+    out, err = out or sys.stdout, err or sys.stderr
     db = None
     if save:
         from bot.settings import Settings
@@ -49,9 +57,15 @@ def run_grade(files: List[str], as_json: bool, model: Optional[str], save: bool 
         if db is not None:
             from bot.store import calls as store
 
-            data["call_id"] = store.finish_call(db, conversation_id=f"import:{Path(name).name}"[:64], source="import",
-                                                transcript=transcript, scorecard=card, trainee=trainee[:64],
-                                                real_call=True)
+            data["call_id"] = store.finish_call(
+                db,
+                conversation_id=f"import:{Path(name).name}"[:64],
+                source="import",
+                transcript=transcript,
+                scorecard=card,
+                trainee=trainee[:64],
+                real_call=True,
+            )
         if as_json:
             print(json.dumps(data, ensure_ascii=False), file=out)
         else:
@@ -60,8 +74,11 @@ def run_grade(files: List[str], as_json: bool, model: Optional[str], save: bool 
     return status
 
 
-def run_regrade(call_ids: List[str], model: Optional[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+def run_regrade(
+    call_ids: List[str], model: Optional[str], out: Optional[TextIO] = None, err: Optional[TextIO] = None
+) -> int:
     """Grade stored calls again when the rubric changed (all finished calls if none are named)."""
+    out, err = out or sys.stdout, err or sys.stderr
     import sqlalchemy as sa
 
     from bot.cli.export import stored_transcript

@@ -22,8 +22,11 @@ def run_list(out: Optional[TextIO] = None, err: Optional[TextIO] = None) -> int:
     personas, errors = registry.scan()
     print(f"{'id':<34} {'direction':<9} {'difficulty':<10} {'class':<5} title", file=out)
     for persona in sorted(personas.values(), key=lambda p: p.id):
-        print(f"{persona.id:<34} {persona.direction:<9} {persona.difficulty:<10} {persona.customer_class:<5} "
-              f"{persona.title}（{persona.industry}）", file=out)
+        print(
+            f"{persona.id:<34} {persona.direction:<9} {persona.difficulty:<10} {persona.customer_class:<5} "
+            f"{persona.title}（{persona.industry}）",
+            file=out,
+        )
     for error in errors:
         print(f"skipped: {error}", file=err)
     waiting = len(drafts.list_drafts(registry.folder))
@@ -60,17 +63,22 @@ def run_new(persona_id: str, out: Optional[TextIO] = None, err: Optional[TextIO]
     try:
         drafts.check_id(persona_id)
         if drafts.published_path(folder, persona_id):
-            print(f"error: {persona_id!r} is already published: `python -m bot personas edit {persona_id}` "
-                  "copies it into drafts", file=err)
+            print(
+                f"error: {persona_id!r} is already published: `python -m bot personas edit {persona_id}` "
+                "copies it into drafts",
+                file=err,
+            )
             return 2
         text = re.sub(r"^id: .*$", f"id: {persona_id}", TEMPLATE.read_text("utf-8"), count=1, flags=re.MULTILINE)
         draft = drafts.new_draft(folder, text)
     except drafts.DraftError as error:
         print(f"error: {error.message}", file=err)
         return 2
-    print(f"wrote the draft {draft.path} (trainees don't see it): edit it, check it with "
-          f"`python -m bot personas validate {draft.path}`, then `python -m bot personas publish {persona_id}`",
-          file=out)
+    print(
+        f"wrote the draft {draft.path} (trainees don't see it): edit it, check it with "
+        f"`python -m bot personas validate {draft.path}`, then `python -m bot personas publish {persona_id}`",
+        file=out,
+    )
     return 0
 
 
@@ -107,8 +115,11 @@ def run_edit(persona_id: str, out: Optional[TextIO] = None, err: Optional[TextIO
     except drafts.DraftError as error:
         print(f"error: {error.message}", file=err)
         return 2
-    print(f"copied to the draft {path}: the published one stays playable until you "
-          f"`python -m bot personas publish {persona_id}`", file=out)
+    print(
+        f"copied to the draft {path}: the published one stays playable until you "
+        f"`python -m bot personas publish {persona_id}`",
+        file=out,
+    )
     return 0
 
 

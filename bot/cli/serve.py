@@ -38,10 +38,23 @@ def serve(name: str) -> int:
     os.environ["SANIC_REQUEST_MAX_SIZE"] = str(MAX_RASA_REQUEST_BYTES)
     from rasa.__main__ import main as rasa_main
 
-    sys.argv = ["rasa", "run", "--model", str(settings.model), "--enable-api", "--auth-token", rasa_token(settings),
-                "--interface", LOOPBACK, "--port", str(settings.rasa_port),
-                "--credentials", str(PROJECT_ROOT / "credentials.yml"),
-                "--endpoints", str(PROJECT_ROOT / "endpoints.yml")]
+    sys.argv = [
+        "rasa",
+        "run",
+        "--model",
+        str(settings.model),
+        "--enable-api",
+        "--auth-token",
+        rasa_token(settings),
+        "--interface",
+        LOOPBACK,
+        "--port",
+        str(settings.rasa_port),
+        "--credentials",
+        str(PROJECT_ROOT / "credentials.yml"),
+        "--endpoints",
+        str(PROJECT_ROOT / "endpoints.yml"),
+    ]
     rasa_main()
     return 0
 

@@ -26,10 +26,14 @@ def run_setup(out: Optional[TextIO] = None) -> int:
     print(f"==> Database {db.safe_url} is at schema {db.revision()}", file=out)
     if created:
         account, password = created
-        print("\n    First run: created the administrator account (the password is shown only this once).\n"
-              f"      user:     {account.username}\n      password: {password}\n"
-              f"    Log in at the page's 登录 link; add people with `.venv/bin/python -m bot users add NAME --role trainee`.\n",
-              file=out, flush=True)
+        print(
+            "\n    First run: created the administrator account (the password is shown only this once).\n"
+            f"      user:     {account.username}\n      password: {password}\n"
+            "    Log in at the page's 登录 link; add people with "
+            "`.venv/bin/python -m bot users add NAME --role trainee`.\n",
+            file=out,
+            flush=True,
+        )
     return 0
 
 

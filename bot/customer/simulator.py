@@ -22,13 +22,20 @@ from bot.topics import answers
 MONOLOGUE_CHARS = 150  # a turn longer than this talks over the customer (自己一个劲地说)
 MAX_TRAINEE_TURNS = 40  # the call drags on: the customer leaves
 # What a trainee may do while the customer says it's not a good moment.
-WHILE_BUSY = frozenset({"offer_callback", "goodbye", "apologize", "thank", "ask_good_time", "acknowledge",
-                        "greet", "hangup"})
+WHILE_BUSY = frozenset(
+    {"offer_callback", "goodbye", "apologize", "thank", "ask_good_time", "acknowledge", "greet", "hangup"}
+)
 POLITE_GREETING = re.compile(r"您好|你好|早上好|下午好|晚上好")
 PHONE_REASON = re.compile(r"通知|发给您|发您|寄|资料|优惠|活动|联系您|方便联系|以便|回访|确认|提醒|短信|微信")
 TOPIC_WORDS = {
-    "price": "价格", "models": "车型", "configuration": "配置", "test_drive": "试驾",
-    "location": "地址", "hours": "营业时间", "finance": "付款方式", "delivery": "交付时间",
+    "price": "价格",
+    "models": "车型",
+    "configuration": "配置",
+    "test_drive": "试驾",
+    "location": "地址",
+    "hours": "营业时间",
+    "finance": "付款方式",
+    "delivery": "交付时间",
 }
 
 
@@ -56,9 +63,14 @@ class Customer:
         self.state = state
 
     @classmethod
-    def new_call(cls, persona: Persona, seed: int, today: date) -> "Customer":
-        state = CallState(persona_id=persona.id, seed=seed, call_date=today.isoformat(),
-                          patience=persona.patience, busy=persona.busy_at_start)
+    def new_call(cls, persona: Persona, seed: int, today: date) -> Customer:
+        state = CallState(
+            persona_id=persona.id,
+            seed=seed,
+            call_date=today.isoformat(),
+            patience=persona.patience,
+            busy=persona.busy_at_start,
+        )
         return cls(persona, state)
 
     @property
@@ -259,15 +271,16 @@ class Customer:
 
     def _can_make(self, slot: Slot) -> bool:
         return any(
-            slot.part in window.parts and bool(window.days & slot.weekdays)
+            slot.part in window.parts and bool(slot.weekdays and window.days & slot.weekdays)
             for window in self.persona.availability
         )
 
     def _counter(self, rejected: Slot) -> str:
         window = self.persona.availability[0]
         part = sorted(window.parts, key=["上午", "中午", "下午", "晚上"].index)[0]
-        return self.line("invited_counter", rejected=rejected.words,
-                         offer=describe_window(window.days, part, self.today))
+        return self.line(
+            "invited_counter", rejected=rejected.words, offer=describe_window(window.days, part, self.today)
+        )
 
     def react_to_remark(self, turn: TraineeTurn) -> Reply:
         """Courtesies and small moves: thanks, apology, acknowledgement, contact, read-back..."""

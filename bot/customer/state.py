@@ -39,6 +39,6 @@ class CallState:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: Dict[str, Any]) -> "CallState":
+    def from_dict(cls, data: Dict[str, Any]) -> CallState:
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         return cls(**known)

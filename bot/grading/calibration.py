@@ -30,6 +30,7 @@ class VerdictLike(Protocol):
 @dataclass(frozen=True)
 class Stat:
     """Agreement between two raters over n paired verdicts; None where there is nothing to compare."""
+
     n: int
     agreement: Optional[float]
     kappa: Optional[float]
@@ -92,11 +93,16 @@ def calibrate_criterion(criterion: str, rows: Sequence[VerdictLike]) -> Criterio
     for row in human:
         per_evaluator.setdefault(row.author, []).append((bool(row.auto), bool(row.passed)))
     return CriterionCalibration(
-        criterion=criterion, label=LABELS.get(criterion, criterion), core=criterion in CORE,
+        criterion=criterion,
+        label=LABELS.get(criterion, criterion),
+        core=criterion in CORE,
         grader=stat([(bool(r.auto), bool(r.passed)) for r in human]),
         evaluators=stat(blind_pairs(human)),
-        disagreements=tuple(Disagreement(r.call_id, r.author, r.kind, bool(r.auto), bool(r.passed))
-                            for r in human if bool(r.auto) != bool(r.passed)),
+        disagreements=tuple(
+            Disagreement(r.call_id, r.author, r.kind, bool(r.auto), bool(r.passed))
+            for r in human
+            if bool(r.auto) != bool(r.passed)
+        ),
         by_evaluator=tuple((name, stat(pairs)) for name, pairs in sorted(per_evaluator.items())),
     )
 

@@ -13,8 +13,8 @@ from bot.grading.rubric import Rubric
 from bot.grading.scorecard import CriterionResult, Evidence
 from bot.schedule import proposed_slots
 from bot.spans import COMPOUND_SURNAMES, SINGLE_SURNAMES, split_addressee
-from bot.topics import ANSWERS
 from bot.text import normalize
+from bot.topics import ANSWERS
 from bot.transcript import Transcript
 
 QUESTION = re.compile(r"[？?]|吗|呢|多少|几|哪|什么|怎么|能不能|可不可以|有没有|是不是")
@@ -35,9 +35,13 @@ class Call:
     def __init__(self, transcript: Transcript, turns: List[ReadTurn], rubric: Rubric) -> None:
         self.transcript, self.turns, self.rubric = transcript, turns, rubric
         info = transcript.call  # compared with Simplified turn text, so Simplified too
-        self.info = replace(info, company=normalize(info.company), address=normalize(info.address),
-                            company_aliases=tuple(normalize(a) for a in info.company_aliases),
-                            customer_surname=normalize(info.customer_surname))
+        self.info = replace(
+            info,
+            company=normalize(info.company),
+            address=normalize(info.address),
+            company_aliases=tuple(normalize(a) for a in info.company_aliases),
+            customer_surname=normalize(info.customer_surname),
+        )
         self.trainee = [t for t in turns if t.speaker == "trainee"]
         self.customer = [t for t in turns if t.speaker == "customer"]
 
@@ -47,7 +51,10 @@ class Call:
         for turn in evidence:
             seen.setdefault(turn.number, turn)
         return CriterionResult(
-            id=cid, passed=passed, points=weight if passed else 0, max_points=weight,
+            id=cid,
+            passed=passed,
+            points=weight if passed else 0,
+            max_points=weight,
             evidence=tuple(Evidence(t.number, t.turn.text) for t in sorted(seen.values(), key=lambda t: t.number)),
             feedback=feedback,
         )
@@ -65,9 +72,14 @@ class Call:
 
     def invite_turns(self) -> List[ReadTurn]:
         """Invitations, and offers of a concrete time ("周五上午或者周六上午，您看哪个合适？")."""
-        return [t for t in self.trainee if t.intent in ("invite_visit", "propose_time")
-                or self.rubric.has(t.text, "invitation") or INVITES.search(t.text)
-                or (QUESTION.search(t.text) and any(s.concrete for s in proposed_slots(t.text, REFERENCE_DATE, t.spans)))]
+        return [
+            t
+            for t in self.trainee
+            if t.intent in ("invite_visit", "propose_time")
+            or self.rubric.has(t.text, "invitation")
+            or INVITES.search(t.text)
+            or (QUESTION.search(t.text) and any(s.concrete for s in proposed_slots(t.text, REFERENCE_DATE, t.spans)))
+        ]
 
 
 def greeting(call: Call) -> CriterionResult:
@@ -77,15 +89,18 @@ def greeting(call: Call) -> CriterionResult:
         missing.append("问候语（您好）")
     if not call.company_named(first.text):
         missing.append(f"公司名称（{call.transcript.call.company}）")
-    if not (SELF_NAME.search(first.text) or call.rubric.has(first.text, "roles") or call.rubric.has(first.text, "self_intro")):
+    if not (
+        SELF_NAME.search(first.text)
+        or call.rubric.has(first.text, "roles")
+        or call.rubric.has(first.text, "self_intro")
+    ):
         missing.append("自己的姓名或岗位")
     rings = call.transcript.call.rings
     if rings is not None and rings > call.rubric.max_rings and not call.rubric.has(first.text, "kept_waiting"):
         missing.append(f"铃响{rings}声才接听后的致歉（让您久等了）")
     if not missing:
         return call.result("greeting", True, [first], "开场规范：问候、公司名称、姓名或岗位齐全。" + _pickup_note(call))
-    return call.result("greeting", False, [first],
-                       f"第一句缺少{'、'.join(missing)}。标准：{call.standard('greeting')}")
+    return call.result("greeting", False, [first], f"第一句缺少{'、'.join(missing)}。标准：{call.standard('greeting')}")
 
 
 def _pickup_note(call: Call) -> str:
@@ -114,7 +129,7 @@ def _addressing(call: Call) -> List[Tuple[ReadTurn, str, str]]:
     found = []
     for turn in call.trainee:
         for span in turn.labels("ADDRESSEE"):
-            if SELF_REFERENCE.search(turn.text[:span.start]):
+            if SELF_REFERENCE.search(turn.text[: span.start]):
                 continue  # "我是李经理": the trainee's own name
             surname, honorific = split_addressee(span.text)
             found.append((turn, surname, honorific))
@@ -128,18 +143,29 @@ def name_capture(call: Call) -> CriterionResult:
     wrong = [(t, s, h) for t, s, h in addressed if surname and s != surname]
     if wrong:
         turn, s, h = wrong[0]
-        return call.result("name_capture", False, [turn],
-                           f"称呼错了：客户姓{surname}，却称呼「{s}{h}」。标准：{call.standard('name_capture')}")
+        return call.result(
+            "name_capture",
+            False,
+            [turn],
+            f"称呼错了：客户姓{surname}，却称呼「{s}{h}」。标准：{call.standard('name_capture')}",
+        )
     if surname is None:
         if not asks:
-            return call.result("name_capture", False, [],
-                               f"没有询问客户的姓氏。标准：{call.standard('name_capture')}")
-        return call.result("name_capture", False, asks,
-                           f"问了姓氏但客户没有告知，应稍后再问一次。标准：{call.standard('name_capture')}")
+            return call.result("name_capture", False, [], f"没有询问客户的姓氏。标准：{call.standard('name_capture')}")
+        return call.result(
+            "name_capture",
+            False,
+            asks,
+            f"问了姓氏但客户没有告知，应稍后再问一次。标准：{call.standard('name_capture')}",
+        )
     after = [(t, s, h) for t, s, h in addressed if given_at is None or t.number > given_at.number]
     if not after:
-        return call.result("name_capture", False, asks,
-                           f"知道客户姓{surname}后，没有用「{surname}先生/女士」等称呼客户。标准：{call.standard('name_capture')}")
+        return call.result(
+            "name_capture",
+            False,
+            asks,
+            f"知道客户姓{surname}后，没有用「{surname}先生/女士」等称呼客户。标准：{call.standard('name_capture')}",
+        )
     turn, s, h = after[0]
     evidence = ([asks[0]] if asks and given_at else []) + [turn]
     return call.result("name_capture", True, evidence, f"得知客户姓{surname}，并称呼「{s}{h}」。")
@@ -154,23 +180,26 @@ def invitation(call: Call) -> CriterionResult:
     today = REFERENCE_DATE
     timed = [t for t in after if any(s.concrete for s in proposed_slots(t.text, today, t.spans))]
     address = call.info.address
-    placed = [t for t in call.trainee if t.number >= first
-              and (t.labels("ADDRESS", "PLACE") or (address and address in t.text))]
+    placed = [
+        t
+        for t in call.trainee
+        if t.number >= first and (t.labels("ADDRESS", "PLACE") or (address and address in t.text))
+    ]
     missing = []
     if not timed:
         missing.append("明确的时间（哪天、上午/下午或几点）")
     if not placed:
         missing.append("明确的地点（地址或位置）")
     if missing:
-        return call.result("invitation", False, invites[:2],
-                           f"邀约缺少{'、'.join(missing)}。标准：{call.standard('invitation')}")
+        return call.result(
+            "invitation", False, invites[:2], f"邀约缺少{'、'.join(missing)}。标准：{call.standard('invitation')}"
+        )
     trainee_timed = [t for t in timed if t.speaker == "trainee"]
-    return call.result("invitation", True, [invites[0], *(trainee_timed[-1:]), placed[0]],
-                       "邀约明确了时间和地点。")
+    return call.result("invitation", True, [invites[0], *(trainee_timed[-1:]), placed[0]], "邀约明确了时间和地点。")
 
 
 def closing(call: Call) -> CriterionResult:
-    window = call.trainee[-call.rubric.closing_window:]
+    window = call.trainee[-call.rubric.closing_window :]
     thanked = [t for t in window if call.rubric.has(t.text, "thanks")]
     farewell = [t for t in window if t.intent == "goodbye" or call.rubric.has(t.text, "goodbye")]
     problems = []
@@ -188,7 +217,8 @@ def closing(call: Call) -> CriterionResult:
 SENTENCE = re.compile(r"[^。！？!?；;]+[。！？!?；;]?")
 NOT_A_NEEDS_QUESTION = re.compile(
     r"贵姓|称呼|留个电话|电话多少|电话号码|手机号|号码|微信|方便接|方便说|方便吗|打扰|有空|几点|哪天|时间|过来|来店|对吗|对吧|没错吧|是吧|"
-    r"还有什么问题|还有别的问题|听清|明白吗|清楚吗")
+    r"还有什么问题|还有别的问题|听清|明白吗|清楚吗"
+)
 
 
 def _needs_questions(call: Call, turn: ReadTurn) -> List[str]:
@@ -197,11 +227,12 @@ def _needs_questions(call: Call, turn: ReadTurn) -> List[str]:
     for sentence in SENTENCE.findall(turn.text):
         if not QUESTION.search(sentence) or NOT_A_NEEDS_QUESTION.search(sentence):
             continue
-        scheduling = [s for s in turn.spans if s.label in ("DAY", "DATE", "PART", "CLOCK")
-                      and s.text in sentence]
+        scheduling = [s for s in turn.spans if s.label in ("DAY", "DATE", "PART", "CLOCK") and s.text in sentence]
         if scheduling:
             continue
-        if call.rubric.has(sentence, "needs_questions") or re.search(r"您|你|贵公司|贵单位|家里|需要|打算|考虑", sentence):
+        if call.rubric.has(sentence, "needs_questions") or re.search(
+            r"您|你|贵公司|贵单位|家里|需要|打算|考虑", sentence
+        ):
             found.append(sentence)
     return found
 
@@ -222,9 +253,13 @@ def _topic(call: Call, text: str) -> Optional[str]:
 # What an answer contains even when it doesn't repeat the question's words.
 ANSWER_SPANS = {"location": ("ADDRESS", "PLACE"), "hours": ("CLOCK", "PART"), "test_drive": ("DAY", "PART", "CLOCK")}
 ANSWER_WORDS = {
-    "price": re.compile(r"\d+(\.\d+)?\s*(万|元|块|千)|[一二两三四五六七八九十百千]+(万|元|块|千)|优惠|折|免费|不收费|收费|价"),
+    "price": re.compile(
+        r"\d+(\.\d+)?\s*(万|元|块|千)|[一二两三四五六七八九十百千]+(万|元|块|千)|优惠|折|免费|不收费|收费|价"
+    ),
     "finance": re.compile(r"首付|分期|贷款|按揭|月供|利率|免息|刷卡|转账|公积金|成"),
-    "delivery": re.compile(r"\d+\s*(个)?(小时|分钟|天|周|个月|月)|[一二两三四五六七八九十半]+(个)?(小时|分钟|天|周|个月|月)|现车|现货|有货|到货|交房|封顶|当天|马上"),
+    "delivery": re.compile(
+        r"\d+\s*(个)?(小时|分钟|天|周|个月|月)|[一二两三四五六七八九十半]+(个)?(小时|分钟|天|周|个月|月)|现车|现货|有货|到货|交房|封顶|当天|马上"
+    ),
     "models": re.compile(r"有的|我们有|有[一二两三四五六七八九十\d]+(款|种|个)|款|型|户型|套餐|室"),
     "configuration": re.compile(r"配|带|标配|选装|\d+(M|兆|T)"),
     "test_drive": re.compile(r"可以|能|欢迎|试驾|样板间"),
@@ -241,15 +276,16 @@ def _answers(call: Call, turn: ReadTurn, topic: str) -> bool:
 
 
 def question_handling(call: Call) -> CriterionResult:
-    exaggerated = [t for t in call.trainee
-                   if call.rubric.has(t.text, "exaggerations") or call.rubric.has(t.text, "rash_promises")]
-    questions = [(t, _topic(call, t.text)) for t in call.customer]
-    questions = [(t, topic) for t, topic in questions if topic]
+    exaggerated = [
+        t for t in call.trainee if call.rubric.has(t.text, "exaggerations") or call.rubric.has(t.text, "rash_promises")
+    ]
+    topics = [(t, _topic(call, t.text)) for t in call.customer]
+    questions = [(t, topic) for t, topic in topics if topic]
     unanswered: List[ReadTurn] = []
     answered: List[ReadTurn] = []
     for i, (question, topic) in enumerate(questions):
         # Answered by any trainee turn before the customer moves on to another topic.
-        end = next((q.number for q, other in questions[i + 1:] if other != topic), None)
+        end = next((q.number for q, other in questions[i + 1 :] if other != topic), None)
         replies = [t for t in call.trainee if t.number > question.number and (end is None or t.number < end)]
         hits = [t for t in replies if _answers(call, t, topic)]
         (answered if hits else unanswered).append(hits[0] if hits else question)
@@ -257,26 +293,36 @@ def question_handling(call: Call) -> CriterionResult:
     if unanswered:
         problems.append("没有回答客户的问题：" + "；".join(f"「{q.turn.text}」" for q in unanswered[:2]))
     if exaggerated:
-        words = "、".join(call.rubric.found(exaggerated[0].text, "exaggerations")
-                          + call.rubric.found(exaggerated[0].text, "rash_promises"))
+        words = "、".join(
+            call.rubric.found(exaggerated[0].text, "exaggerations")
+            + call.rubric.found(exaggerated[0].text, "rash_promises")
+        )
         problems.append(f"有夸大或随意许诺的说法（{words}）")
     if problems:
-        return call.result("question_handling", False, exaggerated,
-                           f"{'；'.join(problems)}。标准：{call.standard('question_handling')}")
+        return call.result(
+            "question_handling",
+            False,
+            exaggerated,
+            f"{'；'.join(problems)}。标准：{call.standard('question_handling')}",
+        )
     if not questions:
         return call.result("question_handling", True, [], "客户没有提出需要回答的问题，也没有夸大许诺。")
     return call.result("question_handling", True, answered, "客户的问题都得到了切题的回答。")
 
 
 def contact_exchange(call: Call) -> CriterionResult:
-    asks = [t for t in call.trainee if t.intent == "ask_phone" or (ASKS_PHONE.search(t.text) and QUESTION.search(t.text))]
+    asks = [
+        t for t in call.trainee if t.intent == "ask_phone" or (ASKS_PHONE.search(t.text) and QUESTION.search(t.text))
+    ]
     given_by_customer = [t for t in call.customer if t.labels("PHONE") and asks and t.number > asks[0].number]
     own = [t for t in call.trainee if t.labels("PHONE")]
     if given_by_customer:
         return call.result("contact_exchange", True, asks[:1], "留下了客户的电话。")
     if own:
         return call.result("contact_exchange", True, own[:1], "告诉了客户自己的联系方式。")
-    reason = "问了电话但客户没有留下，也没有告诉客户自己的号码" if asks else "没有留取客户电话，也没有告诉客户自己的联系方式"
+    reason = (
+        "问了电话但客户没有留下，也没有告诉客户自己的号码" if asks else "没有留取客户电话，也没有告诉客户自己的联系方式"
+    )
     return call.result("contact_exchange", False, asks[:1], f"{reason}。标准：{call.standard('contact_exchange')}")
 
 
@@ -284,9 +330,13 @@ def confirmation(call: Call) -> CriterionResult:
     def facts(t: ReadTurn) -> List[str]:
         return [s.label for s in t.spans if s.label in ("DAY", "DATE", "PART", "CLOCK", "ADDRESS", "PLACE", "PHONE")]
 
-    read_backs = [t for t in call.trainee
-                  if (t.intent == "repeat_back" or call.rubric.has(t.text, "confirm_markers")) and facts(t)]
+    read_backs = [
+        t
+        for t in call.trainee
+        if (t.intent == "repeat_back" or call.rubric.has(t.text, "confirm_markers")) and facts(t)
+    ]
     today = REFERENCE_DATE
+
     def repeats_an_agreed_time(t: ReadTurn) -> bool:
         slots = [s for s in proposed_slots(t.text, today, t.spans) if s.concrete]
         earlier = " ".join(u.text for u in call.turns if u.number < t.number)
@@ -296,7 +346,9 @@ def confirmation(call: Call) -> CriterionResult:
     decided = read_backs or closing_restates
     if decided:
         return call.result("confirmation", True, decided[-1:], "结束前复述确认了关键信息。")
-    return call.result("confirmation", False, [], f"结束前没有复述确认时间、地点或电话。标准：{call.standard('confirmation')}")
+    return call.result(
+        "confirmation", False, [], f"结束前没有复述确认时间、地点或电话。标准：{call.standard('confirmation')}"
+    )
 
 
 def courtesy(call: Call) -> CriterionResult:

@@ -20,7 +20,7 @@ def cohen_kappa(expected: Sequence[bool], predicted: Sequence[bool]) -> float:
     n = len(expected)
     if n == 0:
         return 0.0
-    observed = sum(e == p for e, p in zip(expected, predicted)) / n
+    observed = sum(e == p for e, p in zip(expected, predicted, strict=True)) / n
     p_yes = (sum(expected) / n) * (sum(predicted) / n)
     p_no = (1 - sum(expected) / n) * (1 - sum(predicted) / n)
     chance = p_yes + p_no
@@ -37,7 +37,7 @@ def agreement(criterion: str, rows: List[Tuple[str, bool, bool]]) -> Agreement:
     return Agreement(
         criterion=criterion,
         n=n,
-        agreement=sum(e == p for e, p in zip(expected, predicted)) / n if n else 0.0,
+        agreement=sum(e == p for e, p in zip(expected, predicted, strict=True)) / n if n else 0.0,
         kappa=cohen_kappa(expected, predicted),
         disagreements=tuple(f for f, label, verdict in rows if label != verdict),
     )

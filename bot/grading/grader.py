@@ -19,7 +19,11 @@ class Grader:
     def grade(self, transcript: Transcript, file: Optional[str] = None) -> Scorecard:
         call = Call(transcript, read(transcript, self.parse), self.rubric)
         if not call.trainee:  # hung up before saying a word
-            return Scorecard(criteria=[call.result(cid, False, [], "通话中没有销售一方的发言，无法通过。")
-                                       for cid in CRITERIA], file=file, rubric_version=self.rubric.version)
-        return Scorecard(criteria=[check(call) for check in CRITERIA.values()], file=file,
-                         rubric_version=self.rubric.version)
+            return Scorecard(
+                criteria=[call.result(cid, False, [], "通话中没有销售一方的发言，无法通过。") for cid in CRITERIA],
+                file=file,
+                rubric_version=self.rubric.version,
+            )
+        return Scorecard(
+            criteria=[check(call) for check in CRITERIA.values()], file=file, rubric_version=self.rubric.version
+        )

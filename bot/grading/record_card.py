@@ -4,6 +4,7 @@ customer class implies (seed 001: 客户分级 A–E)."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import warnings
 from dataclasses import asdict, dataclass
@@ -65,7 +66,7 @@ class CallFacts:
     today: date
 
     @classmethod
-    def from_call(cls, persona: Persona, state: CallState, customer_lines: Sequence[str]) -> "CallFacts":
+    def from_call(cls, persona: Persona, state: CallState, customer_lines: Sequence[str]) -> CallFacts:
         said = normalize("\n".join(customer_lines))
         interest_parts = [p for p in PARTS_SPLIT.split(normalize(persona.needs.get("interest", ""))) if p]
         budget = normalize(persona.needs.get("budget", ""))
@@ -150,10 +151,14 @@ def check_card(card: Mapping[str, str], facts: CallFacts) -> RecordCardResult:
         _visit(text["visit"], facts),
         _class(text["class"], facts),
     ]
-    return RecordCardResult(fields=tuple(
-        FieldResult(field, FIELDS[field], card.get(field, ""), expected, ok, feedback)
-        for field, expected, ok, feedback in results
-    ), chosen_class=text["class"], right_class=facts.customer_class)
+    return RecordCardResult(
+        fields=tuple(
+            FieldResult(field, FIELDS[field], card.get(field, ""), expected, ok, feedback)
+            for field, expected, ok, feedback in results
+        ),
+        chosen_class=text["class"],
+        right_class=facts.customer_class,
+    )
 
 
 Check = Tuple[str, str, bool, str]
@@ -251,10 +256,8 @@ def _amounts(text: str) -> set:
     """Amounts in yuan: 20万, 二十万, 150万, 一百五十万 -> {200000}, ..."""
     with warnings.catch_warnings():  # cn2an warns about the parts it leaves alone ("20万")
         warnings.simplefilter("ignore")
-        try:
+        with contextlib.suppress(ValueError, KeyError):
             text = cn2an.transform(text, "cn2an")
-        except (ValueError, KeyError):
-            pass
     return {round(float(number) * SCALE.get(unit, 1)) for number, unit in NUMBER.findall(text)}
 
 

@@ -12,13 +12,32 @@ import yaml
 from bot.text import normalize
 
 CRITERIA = (
-    "greeting", "name_capture", "invitation", "closing",
-    "needs_discovery", "question_handling", "contact_exchange", "confirmation", "courtesy",
+    "greeting",
+    "name_capture",
+    "invitation",
+    "closing",
+    "needs_discovery",
+    "question_handling",
+    "contact_exchange",
+    "confirmation",
+    "courtesy",
 )
 CORE = CRITERIA[:4]
 PHRASE_LISTS = (
-    "greeting", "self_intro", "roles", "thanks", "goodbye", "invitation", "needs_questions",
-    "confirm_markers", "exaggerations", "rash_promises", "fillers", "rude", "apology", "kept_waiting",
+    "greeting",
+    "self_intro",
+    "roles",
+    "thanks",
+    "goodbye",
+    "invitation",
+    "needs_questions",
+    "confirm_markers",
+    "exaggerations",
+    "rash_promises",
+    "fillers",
+    "rude",
+    "apology",
+    "kept_waiting",
 )
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "rubric.yml"
 
@@ -93,8 +112,7 @@ def load_rubric(path: Path = DEFAULT_PATH) -> Rubric:
     topics = _string_lists(name, data.get("question_topics"), "question_topics", None)
     thresholds = data.get("thresholds") or {}
     values = {}
-    for key, default in (("max_fillers", 3), ("monologue_chars", 150), ("closing_window", 2),
-                         ("max_rings", 3)):
+    for key, default in (("max_fillers", 3), ("monologue_chars", 150), ("closing_window", 2), ("max_rings", 3)):
         value = thresholds.get(key, default)
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             raise RubricError(name, f"thresholds.{key}", f"must be a whole number >= 1, got {value!r}")

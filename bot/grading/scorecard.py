@@ -49,12 +49,19 @@ class Scorecard:
         return sum(c.max_points for c in self.criteria)
 
     @classmethod
-    def from_dict(cls, data: Dict[str, Any]) -> "Scorecard":
+    def from_dict(cls, data: Dict[str, Any]) -> Scorecard:
         """The inverse of to_dict (a stored scorecard read back)."""
-        criteria = [CriterionResult(id=c["id"], passed=bool(c["passed"]), points=int(c["points"]),
-                                    max_points=int(c["max_points"]), feedback=c["feedback"],
-                                    evidence=tuple(Evidence(e["turn"], e["text"]) for e in c["evidence"]))
-                    for c in data["criteria"]]
+        criteria = [
+            CriterionResult(
+                id=c["id"],
+                passed=bool(c["passed"]),
+                points=int(c["points"]),
+                max_points=int(c["max_points"]),
+                feedback=c["feedback"],
+                evidence=tuple(Evidence(e["turn"], e["text"]) for e in c["evidence"]),
+            )
+            for c in data["criteria"]
+        ]
         return cls(criteria=criteria, file=data.get("file"), rubric_version=data.get("rubric_version", ""))
 
     def result(self, criterion_id: str) -> CriterionResult:
@@ -62,8 +69,13 @@ class Scorecard:
 
     def to_dict(self) -> Dict[str, Any]:
         data: Dict[str, Any] = {"file": self.file} if self.file is not None else {}
-        data.update(score=self.score, max_score=self.max_score, rubric_version=self.rubric_version,
-                    criteria=[c.to_dict() for c in self.criteria], **self.extra)
+        data.update(
+            score=self.score,
+            max_score=self.max_score,
+            rubric_version=self.rubric_version,
+            criteria=[c.to_dict() for c in self.criteria],
+            **self.extra,
+        )
         return data
 
     def summary(self) -> str:

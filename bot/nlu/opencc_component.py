@@ -6,7 +6,7 @@ grader all see the same script.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -19,20 +19,18 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.text import normalize
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
 class TraditionalToSimplified(GraphComponent):
     """Rewrites the message text to Simplified Chinese (OpenCC t2s), length-preserving."""
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "TraditionalToSimplified":
+    ) -> TraditionalToSimplified:
         return cls()
 
     @staticmethod

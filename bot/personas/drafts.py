@@ -18,6 +18,7 @@ from threading import Lock
 from typing import List, Optional, Tuple
 
 from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import YAMLError
 
 from bot.personas.loader import ID_RE, PersonaError, load_persona
@@ -59,8 +60,11 @@ def drafts_folder(folder: Path) -> Path:
 def check_id(persona_id: object) -> str:
     """The id if it is a safe lower_snake_case file stem (no `..`, `/`, NUL or trailing newline)."""
     if not isinstance(persona_id, str) or len(persona_id) > MAX_ID_CHARS or not ID_RE.fullmatch(persona_id):
-        raise DraftError(f"id {str(persona_id)[:80]!r} must be lower_snake_case (a-z, 0-9, _), "
-                         f"at most {MAX_ID_CHARS} characters", "bad_id", field="id")
+        raise DraftError(
+            f"id {str(persona_id)[:80]!r} must be lower_snake_case (a-z, 0-9, _), at most {MAX_ID_CHARS} characters",
+            "bad_id",
+            field="id",
+        )
     if persona_id == DRAFTS:  # the folder's name, and /personas/drafts/... on the web pages
         raise DraftError(f"id {DRAFTS!r} is reserved", "bad_id", field="id")
     return persona_id
@@ -134,15 +138,16 @@ def id_in_text(text: str) -> str:
     line: Optional[int] = None
     try:
         root = YAML(typ="rt").load(io.StringIO(text))
-        if isinstance(root, dict) and "id" in root:
+        if isinstance(root, CommentedMap) and "id" in root:
             found, line = root["id"], root.lc.key("id")[0] + 1
     except (YAMLError, RecursionError):
         match = _ID_LINE.search(text)
         if match:
             found, line = match.group(2), text.count("\n", 0, match.start()) + 1
     if found is None or found == "":
-        raise DraftError("the text has no top-level `id:`: it names the draft and its file", "bad_id",
-                         line=line, field="id")
+        raise DraftError(
+            "the text has no top-level `id:`: it names the draft and its file", "bad_id", line=line, field="id"
+        )
     try:
         return check_id(found)
     except DraftError as error:
@@ -180,8 +185,9 @@ def new_draft(folder: Path, text: object, file_name: Optional[str] = None) -> Dr
     if file_name is not None:
         stem, dot, suffix = Path(file_name).name.rpartition(".")
         if not dot or suffix not in ("yml", "yaml") or stem != persona_id:
-            raise DraftError(f"the file name {Path(file_name).name!r} must be {persona_id}.yml, "
-                             f"like its id", "bad_id", field="file")
+            raise DraftError(
+                f"the file name {Path(file_name).name!r} must be {persona_id}.yml, like its id", "bad_id", field="file"
+            )
     path = draft_path(folder, persona_id)
     with _lock:
         if path.exists():
@@ -199,8 +205,9 @@ def publish(folder: Path, persona_id: str) -> Persona:
             raise DraftError(f"no draft {persona_id!r}", "not_found")
         persona, error = validate(path)
         if error is not None:
-            raise DraftError(f"draft {persona_id!r} is not valid: {error}", "invalid",
-                             line=error.line, field=error.field)
+            raise DraftError(
+                f"draft {persona_id!r} is not valid: {error}", "invalid", line=error.line, field=error.field
+            )
         target = Path(folder) / f"{persona_id}.yml"
         os.utime(path)  # a fresh mtime: the registry reloads a cached path when its mtime changes
         os.replace(path, target)

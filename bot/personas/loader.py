@@ -46,8 +46,9 @@ class _Reader:
     def fail(self, node: Any, key: Any, field: str, message: str) -> PersonaError:
         return PersonaError(self.path, _line_of(node, key), field, message)
 
-    def get(self, node: CommentedMap, key: str, field: str, kind: type, required: bool = True,
-            default: Any = None) -> Any:
+    def get(
+        self, node: CommentedMap, key: str, field: str, kind: type, required: bool = True, default: Any = None
+    ) -> Any:
         if key not in node or node[key] is None:
             if required:
                 raise self.fail(node, None, field, "is required")
@@ -57,12 +58,19 @@ class _Reader:
             value = str(value)  # phone numbers and ids typed without quotes
         if kind is int and isinstance(value, bool) or not isinstance(value, kind):
             raise self.fail(node, key, field, f"must be {_kind_name(kind)}, got {value!r}")
-        if kind is str and not value.strip():
+        if kind is str and isinstance(value, str) and not value.strip():
             raise self.fail(node, key, field, "must not be empty")
         return value
 
-    def choice(self, node: CommentedMap, key: str, field: str, choices: Tuple[str, ...],
-               required: bool = True, default: Optional[str] = None) -> str:
+    def choice(
+        self,
+        node: CommentedMap,
+        key: str,
+        field: str,
+        choices: Tuple[str, ...],
+        required: bool = True,
+        default: Optional[str] = None,
+    ) -> str:
         value = self.get(node, key, field, str, required, default)
         if value not in choices:
             raise self.fail(node, key, field, f"must be one of {', '.join(choices)}; got {value!r}")
@@ -87,9 +95,10 @@ class _Reader:
         value = node.get(key)
         if value is None and not required:
             return CommentedMap()
-        if not isinstance(value, dict):
-            raise self.fail(node, key if key in node else None, field,
-                            "is required" if value is None else "must be a mapping")
+        if not isinstance(value, CommentedMap):
+            raise self.fail(
+                node, key if key in node else None, field, "is required" if value is None else "must be a mapping"
+            )
         return value
 
     def items(self, node: CommentedMap, key: str, what: str) -> List[Tuple[str, CommentedMap]]:
@@ -110,8 +119,9 @@ class _Reader:
 
 
 def _kind_name(kind: type) -> str:
-    return {str: "a string", int: "a whole number", bool: "true or false", list: "a list",
-            dict: "a mapping"}.get(kind, kind.__name__)
+    return {str: "a string", int: "a whole number", bool: "true or false", list: "a list", dict: "a mapping"}.get(
+        kind, kind.__name__
+    )
 
 
 def _line_of(node: Any, key: Any) -> Optional[int]:
@@ -137,8 +147,9 @@ def load_persona(path: Path) -> Persona:
         root = YAML(typ="rt").load(io.StringIO(text))
     except YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        raise PersonaError(name, mark.line + 1 if mark else None, "yaml",
-                           str(getattr(error, "problem", error))) from error
+        raise PersonaError(
+            name, mark.line + 1 if mark else None, "yaml", str(getattr(error, "problem", error))
+        ) from error
     except RecursionError:  # "[[[[…" nested past Python's limit: a broken file, not a crash
         raise PersonaError(name, 1, "yaml", "nested too deeply") from None
     if not isinstance(root, CommentedMap):
@@ -156,8 +167,9 @@ def _build(r: _Reader, root: CommentedMap, path: Path) -> Persona:
     trainee = r.mapping(root, "trainee", "trainee")
     customer = r.mapping(root, "customer", "customer")
     gender = r.choice(customer, "gender", "customer.gender", tuple(HONORIFIC_BY_GENDER))
-    honorific = r.get(customer, "honorific", "customer.honorific", str, required=False,
-                      default=HONORIFIC_BY_GENDER[gender])
+    honorific = r.get(
+        customer, "honorific", "customer.honorific", str, required=False, default=HONORIFIC_BY_GENDER[gender]
+    )
     phone = r.get(customer, "phone", "customer.phone", str)
     if not PHONE_RE.match(phone):
         raise r.fail(customer, "phone", "customer.phone", "must be an 11-digit mobile number like 13912345678")
@@ -190,8 +202,9 @@ def _build(r: _Reader, root: CommentedMap, path: Path) -> Persona:
         name_reluctance=r.count(temperament, "name_reluctance", "temperament.name_reluctance", 0, 0, 3),
         phone_reluctance=r.count(temperament, "phone_reluctance", "temperament.phone_reluctance", 0, 0, 3),
         price_push=r.count(temperament, "price_push", "temperament.price_push", 0, 0, 3),
-        busy_at_start=r.get(temperament, "busy_at_start", "temperament.busy_at_start", bool,
-                            required=False, default=False),
+        busy_at_start=r.get(
+            temperament, "busy_at_start", "temperament.busy_at_start", bool, required=False, default=False
+        ),
         availability=_availability(r, root),
         lines=_lines(r, root),
         source=str(path),
@@ -215,14 +228,12 @@ def _availability(r: _Reader, root: CommentedMap) -> Tuple[Availability, ...]:
         days: set = set()
         for day in r.strings(window, "days", f"{field}.days"):
             if day not in DAY_NAMES:
-                raise r.fail(window, "days", f"{field}.days",
-                             f"unknown day {day!r}; use 周一..周日, 工作日 or 周末")
+                raise r.fail(window, "days", f"{field}.days", f"unknown day {day!r}; use 周一..周日, 工作日 or 周末")
             days |= DAY_NAMES[day]
         parts = r.strings(window, "parts", f"{field}.parts")
         for part in parts:
             if part not in PARTS:
-                raise r.fail(window, "parts", f"{field}.parts",
-                             f"unknown part of day {part!r}; use {'/'.join(PARTS)}")
+                raise r.fail(window, "parts", f"{field}.parts", f"unknown part of day {part!r}; use {'/'.join(PARTS)}")
         result.append(Availability(days=frozenset(days), parts=frozenset(parts)))
     return tuple(result)
 

@@ -30,8 +30,9 @@ class Filters:
     trainee: str = ""
 
     @classmethod
-    def from_query(cls, query: Mapping[str, str]) -> "Filters":
+    def from_query(cls, query: Mapping[str, str]) -> Filters:
         """From a page's GET parameters (the calls list's names); odd values are ignored."""
+
         def day(key: str) -> Optional[date]:
             try:
                 return date.fromisoformat(query.get(key, "").strip())
@@ -93,6 +94,7 @@ class CallScore:
 @dataclass(frozen=True)
 class Summary:
     """A group of calls (one trainee's, one persona's): how many, mean score %, pass rates."""
+
     name: str
     calls: int
     mean_percent: Optional[float]
@@ -101,17 +103,29 @@ class Summary:
 
 def _final_rows(filters: Filters):
     """One row per criterion of every matching call: its final verdict and its weight."""
-    latest = (sa.select(Review.call_id, Review.criterion, sa.func.max(Review.id).label("review_id"))
-              .where(Review.kind == "verdict").group_by(Review.call_id, Review.criterion).subquery("latest"))
+    latest = (
+        sa.select(Review.call_id, Review.criterion, sa.func.max(Review.id).label("review_id"))
+        .where(Review.kind == "verdict")
+        .group_by(Review.call_id, Review.criterion)
+        .subquery("latest")
+    )
     human = aliased(Review, name="human")
-    query = (sa.select(Call.id.label("call_id"), Call.trainee, Call.persona, Call.created_at,
-                       CriterionRow.criterion, CriterionRow.max_points,
-                       sa.func.coalesce(human.passed, CriterionRow.passed).label("passed"))
-             .join(ScorecardRow, sa.and_(ScorecardRow.call_id == Call.id, ScorecardRow.current.is_(True)))
-             .join(CriterionRow, CriterionRow.scorecard_id == ScorecardRow.id)
-             .outerjoin(latest, sa.and_(latest.c.call_id == Call.id, latest.c.criterion == CriterionRow.criterion))
-             .outerjoin(human, human.id == latest.c.review_id)
-             .where(Call.status == "ended"))
+    query = (
+        sa.select(
+            Call.id.label("call_id"),
+            Call.trainee,
+            Call.persona,
+            Call.created_at,
+            CriterionRow.criterion,
+            CriterionRow.max_points,
+            sa.func.coalesce(human.passed, CriterionRow.passed).label("passed"),
+        )
+        .join(ScorecardRow, sa.and_(ScorecardRow.call_id == Call.id, ScorecardRow.current.is_(True)))
+        .join(CriterionRow, CriterionRow.scorecard_id == ScorecardRow.id)
+        .outerjoin(latest, sa.and_(latest.c.call_id == Call.id, latest.c.criterion == CriterionRow.criterion))
+        .outerjoin(human, human.id == latest.c.review_id)
+        .where(Call.status == "ended")
+    )
     if filters.since:
         query = query.where(Call.created_at >= datetime.combine(filters.since, datetime.min.time()))
     if filters.until:
@@ -143,8 +157,9 @@ def pass_rate_trend(db: Database, filters: Filters = Filters()) -> Trend:
     """Pass rate of each criterion per day (short ranges) or per ISO week; empty buckets included."""
     final = _final_rows(filters)
     day = sa.func.date(final.c.created_at)
-    query = (sa.select(day.label("day"), final.c.criterion, sa.func.count().label("n"), _passes(final).label("passed"))
-             .group_by(day, final.c.criterion))
+    query = sa.select(
+        day.label("day"), final.c.criterion, sa.func.count().label("n"), _passes(final).label("passed")
+    ).group_by(day, final.c.criterion)
     with db.session() as session:
         rows = [(_day(d), criterion, int(n), int(passed or 0)) for d, criterion, n, passed in session.execute(query)]
     if not rows:
@@ -163,8 +178,9 @@ def pass_rate_trend(db: Database, filters: Filters = Filters()) -> Trend:
         total[0] += n
         total[1] += passed
     criteria = list(CRITERIA) + sorted({r[1] for r in rows} - set(CRITERIA))
-    return Trend(granularity, tuple(buckets), {
-        c: tuple(Rate(*totals.get((c, b), (0, 0))) for b in buckets) for c in criteria})
+    return Trend(
+        granularity, tuple(buckets), {c: tuple(Rate(*totals.get((c, b), (0, 0))) for b in buckets) for c in criteria}
+    )
 
 
 def _points(final) -> sa.sql.ColumnElement:
@@ -174,13 +190,23 @@ def _points(final) -> sa.sql.ColumnElement:
 def call_scores(db: Database, filters: Filters = Filters()) -> List[CallScore]:
     """Every matching call's final score, oldest first."""
     final = _final_rows(filters)
-    query = (sa.select(final.c.call_id, final.c.trainee, final.c.persona, final.c.created_at,
-                       _points(final), sa.func.sum(final.c.max_points))
-             .group_by(final.c.call_id, final.c.trainee, final.c.persona, final.c.created_at)
-             .order_by(final.c.created_at, final.c.call_id))
+    query = (
+        sa.select(
+            final.c.call_id,
+            final.c.trainee,
+            final.c.persona,
+            final.c.created_at,
+            _points(final),
+            sa.func.sum(final.c.max_points),
+        )
+        .group_by(final.c.call_id, final.c.trainee, final.c.persona, final.c.created_at)
+        .order_by(final.c.created_at, final.c.call_id)
+    )
     with db.session() as session:
-        return [CallScore(call_id, trainee, persona, started, int(p or 0), int(m or 0))
-                for call_id, trainee, persona, started, p, m in session.execute(query)]
+        return [
+            CallScore(call_id, trainee, persona, started, int(p or 0), int(m or 0))
+            for call_id, trainee, persona, started, p, m in session.execute(query)
+        ]
 
 
 def _summaries(db: Database, filters: Filters, key: str, criteria: Tuple[str, ...]) -> List[Summary]:
@@ -188,14 +214,20 @@ def _summaries(db: Database, filters: Filters, key: str, criteria: Tuple[str, ..
     final = _final_rows(filters)
     group = final.c[key]
     percent = 100.0 * _points(final) / sa.func.nullif(sa.func.sum(final.c.max_points), 0)
-    per_call = (sa.select(group.label("name"), percent.label("percent"))
-                .group_by(final.c.call_id, group).subquery("per_call"))
+    per_call = (
+        sa.select(group.label("name"), percent.label("percent")).group_by(final.c.call_id, group).subquery("per_call")
+    )
     means = sa.select(per_call.c.name, sa.func.count(), sa.func.avg(per_call.c.percent)).group_by(per_call.c.name)
-    rates = (sa.select(group, final.c.criterion, sa.func.count(), _passes(final))
-             .where(final.c.criterion.in_(criteria)).group_by(group, final.c.criterion))
+    rates = (
+        sa.select(group, final.c.criterion, sa.func.count(), _passes(final))
+        .where(final.c.criterion.in_(criteria))
+        .group_by(group, final.c.criterion)
+    )
     with db.session() as session:
-        result = {name: Summary(name, int(calls), float(mean) if mean is not None else None)
-                  for name, calls, mean in session.execute(means)}
+        result = {
+            name: Summary(name, int(calls), float(mean) if mean is not None else None)
+            for name, calls, mean in session.execute(means)
+        }
         for name, criterion, n, passed in session.execute(rates):
             result[name].rates[criterion] = Rate(int(n), int(passed or 0))
     return [result[name] for name in sorted(result)]
@@ -213,5 +245,6 @@ def persona_summaries(db: Database, filters: Filters = Filters()) -> List[Summar
 def trainees(db: Database) -> List[str]:
     """Names with at least one finished call, for the filter menu."""
     with db.session() as session:
-        return list(session.scalars(sa.select(Call.trainee).where(Call.status == "ended")
-                                    .distinct().order_by(Call.trainee)))
+        return list(
+            session.scalars(sa.select(Call.trainee).where(Call.status == "ended").distinct().order_by(Call.trainee))
+        )

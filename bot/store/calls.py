@@ -32,13 +32,34 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
-def create_web_call(db: Database, *, persona: str, direction: str, seed: Optional[int], call_date: date,
-                    user_id: Optional[int], browser_id: Optional[str], trainee: str) -> Call:
+def create_web_call(
+    db: Database,
+    *,
+    persona: str,
+    direction: str,
+    seed: Optional[int],
+    call_date: date,
+    user_id: Optional[int],
+    browser_id: Optional[str],
+    trainee: str,
+) -> Call:
     call_id = new_id()
     with db.session() as session:
-        call = Call(id=call_id, conversation_id=WEB_CALL_PREFIX + call_id, source="widget", real_call=False,
-                    user_id=user_id, browser_id=browser_id, trainee=trainee, persona=persona, seed=seed,
-                    direction=direction, call_date=call_date, status="ringing", created_at=utcnow())
+        call = Call(
+            id=call_id,
+            conversation_id=WEB_CALL_PREFIX + call_id,
+            source="widget",
+            real_call=False,
+            user_id=user_id,
+            browser_id=browser_id,
+            trainee=trainee,
+            persona=persona,
+            seed=seed,
+            direction=direction,
+            call_date=call_date,
+            status="ringing",
+            created_at=utcnow(),
+        )
         session.add(call)
     return call
 
@@ -57,14 +78,18 @@ def get_calls(db: Database, call_ids: List[str]) -> Dict[str, Call]:
 def get_call_by_conversation(db: Database, conversation_id: str) -> Optional[Call]:
     """The latest call of a Rasa conversation (a REST `sender`)."""
     with db.session() as session:
-        return session.scalar(_loaded().where(Call.conversation_id == conversation_id)
-                              .order_by(Call.created_at.desc()).limit(1))
+        return session.scalar(
+            _loaded().where(Call.conversation_id == conversation_id).order_by(Call.created_at.desc()).limit(1)
+        )
 
 
 def _loaded():
     return sa.select(Call).options(
-        selectinload(Call.turns), selectinload(Call.record_card), selectinload(Call.reviews),
-        selectinload(Call.scorecards).selectinload(ScorecardRow.criteria))
+        selectinload(Call.turns),
+        selectinload(Call.record_card),
+        selectinload(Call.reviews),
+        selectinload(Call.scorecards).selectinload(ScorecardRow.criteria),
+    )
 
 
 def mark_answered(db: Database, call_id: str, rings: Optional[int]) -> None:
@@ -91,8 +116,9 @@ def touch(db: Database, call_id: str) -> None:
 def claim_hangup(db: Database, call_id: str) -> bool:
     """Take the right to hang this live call up (once, whoever asks: the trainee or the sweeper)."""
     with db.session() as session:
-        result = session.execute(sa.update(Call).where(Call.id == call_id, Call.status == "live")
-                                 .values(status="ending"))
+        result = session.execute(
+            sa.update(Call).where(Call.id == call_id, Call.status == "live").values(status="ending")
+        )
         return result.rowcount == 1
 
 
@@ -101,16 +127,26 @@ def release_hangup(db: Database, call_id: str) -> None:
         session.execute(sa.update(Call).where(Call.id == call_id, Call.status == "ending").values(status="live"))
 
 
-def stale_calls(db: Database, *, idle_before: datetime, ringing_before: datetime,
-                user_id: Optional[int] = None, browser_id: Optional[str] = None) -> List[Call]:
+def stale_calls(
+    db: Database,
+    *,
+    idle_before: datetime,
+    ringing_before: datetime,
+    user_id: Optional[int] = None,
+    browser_id: Optional[str] = None,
+) -> List[Call]:
     """Web calls to end: live and idle, or ringing unanswered; with an owner, all their open calls."""
     query = sa.select(Call).where(Call.source == "widget", Call.status.in_(("ringing", "live")))
     if user_id is not None or browser_id:
         query = query.where(Call.user_id == user_id if user_id is not None else Call.browser_id == browser_id)
     else:
         active = sa.func.coalesce(Call.last_active_at, Call.answered_at, Call.created_at)
-        query = query.where(sa.or_(sa.and_(Call.status == "live", active < idle_before),
-                                   sa.and_(Call.status == "ringing", Call.created_at < ringing_before)))
+        query = query.where(
+            sa.or_(
+                sa.and_(Call.status == "live", active < idle_before),
+                sa.and_(Call.status == "ringing", Call.created_at < ringing_before),
+            )
+        )
     with db.session() as session:
         return list(session.scalars(query.limit(100)))
 
@@ -122,22 +158,44 @@ def mark_missed(db: Database, call_id: str) -> None:
             call.status, call.ended_at = "missed", utcnow()
 
 
-def finish_call(db: Database, *, conversation_id: str, source: str, transcript: Transcript, scorecard: Scorecard,
-                customer_state: Optional[Dict[str, Any]] = None, seed: Optional[int] = None,
-                call_date: Optional[date] = None, trainee: str = "", user_id: Optional[int] = None,
-                end_reason: Optional[str] = None, real_call: bool = False) -> str:
+def finish_call(
+    db: Database,
+    *,
+    conversation_id: str,
+    source: str,
+    transcript: Transcript,
+    scorecard: Scorecard,
+    customer_state: Optional[Dict[str, Any]] = None,
+    seed: Optional[int] = None,
+    call_date: Optional[date] = None,
+    trainee: str = "",
+    user_id: Optional[int] = None,
+    end_reason: Optional[str] = None,
+    real_call: bool = False,
+) -> str:
     """Store a finished call with its turns and scorecard; returns the call id.
 
     A call the web app opened for this conversation is completed in place; anything else (REST,
     `bot chat`, an imported transcript) becomes a new row.
     """
     with db.session() as session:
-        call = session.scalar(sa.select(Call).where(Call.conversation_id == conversation_id,
-                                                    Call.status.in_(OPEN)).with_for_update())
+        call = session.scalar(
+            sa.select(Call).where(Call.conversation_id == conversation_id, Call.status.in_(OPEN)).with_for_update()
+        )
         if call is None:
-            call = Call(id=new_id(), conversation_id=conversation_id, source=source, real_call=real_call,
-                        user_id=user_id, trainee=trainee, persona=transcript.call.persona, seed=seed,
-                        direction=transcript.call.direction, call_date=call_date, created_at=utcnow())
+            call = Call(
+                id=new_id(),
+                conversation_id=conversation_id,
+                source=source,
+                real_call=real_call,
+                user_id=user_id,
+                trainee=trainee,
+                persona=transcript.call.persona,
+                seed=seed,
+                direction=transcript.call.direction,
+                call_date=call_date,
+                created_at=utcnow(),
+            )
             session.add(call)
         call.status, call.ended_at = "ended", utcnow()
         call.hangup_by, call.end_reason = transcript.hangup, end_reason
@@ -161,12 +219,28 @@ def add_scorecard(db: Database, call_id: str, scorecard: Scorecard) -> None:
 
 def _add_scorecard(session, call: Call, scorecard: Scorecard) -> None:
     session.execute(sa.update(ScorecardRow).where(ScorecardRow.call_id == call.id).values(current=False))
-    session.add(ScorecardRow(
-        call_id=call.id, rubric_version=scorecard.rubric_version or "unknown", graded_at=utcnow(),
-        score=scorecard.score, max_score=scorecard.max_score, current=True,
-        criteria=[CriterionRow(position=i, criterion=c.id, passed=c.passed, points=c.points, max_points=c.max_points,
-                               evidence_turns=[e.turn for e in c.evidence], feedback=c.feedback)
-                  for i, c in enumerate(scorecard.criteria)]))
+    session.add(
+        ScorecardRow(
+            call_id=call.id,
+            rubric_version=scorecard.rubric_version or "unknown",
+            graded_at=utcnow(),
+            score=scorecard.score,
+            max_score=scorecard.max_score,
+            current=True,
+            criteria=[
+                CriterionRow(
+                    position=i,
+                    criterion=c.id,
+                    passed=c.passed,
+                    points=c.points,
+                    max_points=c.max_points,
+                    evidence_turns=[e.turn for e in c.evidence],
+                    feedback=c.feedback,
+                )
+                for i, c in enumerate(scorecard.criteria)
+            ],
+        )
+    )
 
 
 def save_record_card(db: Database, call_id: str, card: Dict[str, str], result: Dict[str, Any]) -> None:
@@ -175,14 +249,28 @@ def save_record_card(db: Database, call_id: str, card: Dict[str, str], result: D
         with db.session() as session:
             if session.get(RecordCardRow, call_id) is not None:
                 raise already
-            session.add(RecordCardRow(call_id=call_id, card=card, result=result, correct=result["correct"],
-                                      total=result["total"], submitted_at=utcnow()))
+            session.add(
+                RecordCardRow(
+                    call_id=call_id,
+                    card=card,
+                    result=result,
+                    correct=result["correct"],
+                    total=result["total"],
+                    submitted_at=utcnow(),
+                )
+            )
     except sa.exc.IntegrityError:  # a parallel submission won the race
         raise already from None
 
 
-def list_calls(db: Database, *, user_id: Optional[int] = None, browser_id: Optional[str] = None,
-               everyone: bool = False, limit: int = 200) -> List[Dict[str, Any]]:
+def list_calls(
+    db: Database,
+    *,
+    user_id: Optional[int] = None,
+    browser_id: Optional[str] = None,
+    everyone: bool = False,
+    limit: int = 200,
+) -> List[Dict[str, Any]]:
     query = sa.select(Call).options(selectinload(Call.scorecards)).order_by(Call.created_at.desc()).limit(limit)
     if not everyone:
         if user_id is not None:
@@ -197,28 +285,46 @@ def list_calls(db: Database, *, user_id: Optional[int] = None, browser_id: Optio
 
 # -- the shapes the API and the CLI show --------------------------------------------------------
 
+
 def current_scorecard(call: Call) -> Optional[ScorecardRow]:
     return next((s for s in reversed(call.scorecards) if s.current), None)
 
 
 def summary(call: Call) -> Dict[str, Any]:
     card = current_scorecard(call)
-    return {"id": call.id, "persona": call.persona, "trainee": call.trainee, "source": call.source,
-            # Open practice: the name was typed, not an account's. Shown as such, never as a user.
-            "anonymous": call.user_id is None and call.source == "widget",
-            "status": call.status, "started_at": _iso(call.created_at),
-            "score": card.score if card else None, "max_score": card.max_score if card else None}
+    return {
+        "id": call.id,
+        "persona": call.persona,
+        "trainee": call.trainee,
+        "source": call.source,
+        # Open practice: the name was typed, not an account's. Shown as such, never as a user.
+        "anonymous": call.user_id is None and call.source == "widget",
+        "status": call.status,
+        "started_at": _iso(call.created_at),
+        "score": card.score if card else None,
+        "max_score": card.max_score if card else None,
+    }
 
 
 def scorecard_dict(call: Call, row: ScorecardRow) -> Dict[str, Any]:
     texts = {t.n: t.text for t in call.turns}
     return {
-        "score": row.score, "max_score": row.max_score, "rubric_version": row.rubric_version,
+        "score": row.score,
+        "max_score": row.max_score,
+        "rubric_version": row.rubric_version,
         "graded_at": _iso(row.graded_at),
-        "criteria": [{"id": c.criterion, "label": LABELS.get(c.criterion, c.criterion), "passed": c.passed,
-                      "points": c.points, "max_points": c.max_points, "feedback": c.feedback,
-                      "evidence": [{"turn": n, "text": texts.get(n, "")} for n in c.evidence_turns]}
-                     for c in row.criteria],
+        "criteria": [
+            {
+                "id": c.criterion,
+                "label": LABELS.get(c.criterion, c.criterion),
+                "passed": c.passed,
+                "points": c.points,
+                "max_points": c.max_points,
+                "feedback": c.feedback,
+                "evidence": [{"turn": n, "text": texts.get(n, "")} for n in c.evidence_turns],
+            }
+            for c in row.criteria
+        ],
     }
 
 
@@ -226,9 +332,15 @@ def call_dict(call: Call) -> Dict[str, Any]:
     card = current_scorecard(call)
     return {
         **summary(call),
-        "direction": call.direction, "seed": call.seed, "date": call.call_date.isoformat() if call.call_date else None,
-        "answered_at": _iso(call.answered_at), "ended_at": _iso(call.ended_at), "rings": call.rings,
-        "hangup_by": call.hangup_by, "end_reason": call.end_reason, "real_call": call.real_call,
+        "direction": call.direction,
+        "seed": call.seed,
+        "date": call.call_date.isoformat() if call.call_date else None,
+        "answered_at": _iso(call.answered_at),
+        "ended_at": _iso(call.ended_at),
+        "rings": call.rings,
+        "hangup_by": call.hangup_by,
+        "end_reason": call.end_reason,
+        "real_call": call.real_call,
         "turns": [{"n": t.n, "speaker": t.speaker, "text": t.text} for t in call.turns],
         "scorecard": scorecard_dict(call, card) if card else None,
         "record_card": call.record_card.result if call.record_card else None,

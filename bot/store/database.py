@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from contextlib import contextmanager
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Iterator, Optional
 
@@ -76,7 +76,7 @@ class Database:
         with self.engine.connect() as connection:
             return MigrationContext.configure(connection).get_current_revision()
 
-    def head(self) -> str:
+    def head(self) -> Optional[str]:
         from alembic.script import ScriptDirectory
 
         return ScriptDirectory.from_config(self.alembic_config()).get_current_head()
@@ -85,15 +85,17 @@ class Database:
         """Refuse to run on a database whose schema is behind the code (run `bot setup`)."""
         current, head = self.revision(), self.head()
         if current != head:
-            raise RuntimeError(f"the database at {self.safe_url} is at schema {current or 'empty'}, "
-                               f"the code needs {head}: run `.venv/bin/python -m bot setup` (make run does)")
+            raise RuntimeError(
+                f"the database at {self.safe_url} is at schema {current or 'empty'}, "
+                f"the code needs {head}: run `.venv/bin/python -m bot setup` (make run does)"
+            )
 
     @property
     def safe_url(self) -> str:
         return make_url(self.url).render_as_string(hide_password=True)
 
 
-@lru_cache(maxsize=None)
+@cache
 def database(url: Optional[str] = None) -> Database:
     """One Database per URL and process."""
     return Database(url or Settings.from_env().database_url)

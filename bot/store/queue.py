@@ -15,10 +15,13 @@ from bot.store.schema import Call, CriterionRow, Review, ScorecardRow
 
 PAGE_SIZE = 50  # the queue; exports walk every page
 STATES = ("unreviewed", "reviewed", "disputed")
-SORTS = {"newest": (Call.created_at.desc(),), "oldest": (Call.created_at.asc(),),
-         "score": (ScorecardRow.score.asc(), Call.created_at.desc()),
-         "score_desc": (ScorecardRow.score.desc(), Call.created_at.desc()),
-         "trainee": (Call.trainee.asc(), Call.created_at.desc())}
+SORTS = {
+    "newest": (Call.created_at.desc(),),
+    "oldest": (Call.created_at.asc(),),
+    "score": (ScorecardRow.score.asc(), Call.created_at.desc()),
+    "score_desc": (ScorecardRow.score.desc(), Call.created_at.desc()),
+    "trainee": (Call.trainee.asc(), Call.created_at.desc()),
+}
 KINDS = ("all", "rehearsal", "real")
 
 
@@ -35,8 +38,9 @@ class CallFilter:
     page: int = 1
 
     @classmethod
-    def from_query(cls, query: Mapping[str, str]) -> "CallFilter":
+    def from_query(cls, query: Mapping[str, str]) -> CallFilter:
         """From a page's URL (a saved filter is just the URL); odd values are ignored, not errors."""
+
         def day(key: str) -> Optional[date]:
             try:
                 return date.fromisoformat(query.get(key, ""))
@@ -44,13 +48,17 @@ class CallFilter:
                 return None
 
         page = query.get("page", "1")
-        return cls(trainee=query.get("trainee", "").strip()[:64], persona=query.get("persona", "").strip()[:64],
-                   failed=query.get("failed", "") if query.get("failed") in CRITERIA else "",
-                   since=day("since"), until=day("until"),
-                   state=query.get("state", "") if query.get("state") in STATES else "",
-                   kind=query.get("kind", "all") if query.get("kind") in KINDS else "all",
-                   sort=query.get("sort", "newest") if query.get("sort") in SORTS else "newest",
-                   page=max(1, min(10_000, int(page))) if page.isdigit() else 1)
+        return cls(
+            trainee=query.get("trainee", "").strip()[:64],
+            persona=query.get("persona", "").strip()[:64],
+            failed=query.get("failed", "") if query.get("failed") in CRITERIA else "",
+            since=day("since"),
+            until=day("until"),
+            state=query.get("state", "") if query.get("state") in STATES else "",
+            kind=query.get("kind", "all") if query.get("kind") in KINDS else "all",
+            sort=query.get("sort", "newest") if query.get("sort") in SORTS else "newest",
+            page=max(1, min(10_000, int(page))) if page.isdigit() else 1,
+        )
 
     def to_query(self, **changes: Any) -> Dict[str, str]:
         values = replace(self, **changes)
@@ -65,11 +73,19 @@ class CallFilter:
 
 def _final_verdict(criterion: str):
     """SQL for a call's final verdict on `criterion`: the latest evaluator verdict, else the grader's."""
-    latest_review = (sa.select(Review.passed).where(Review.call_id == Call.id, Review.criterion == criterion,
-                                                    Review.kind == "verdict")
-                     .order_by(Review.id.desc()).limit(1).scalar_subquery())
-    auto = (sa.select(CriterionRow.passed).where(CriterionRow.scorecard_id == ScorecardRow.id,
-                                                CriterionRow.criterion == criterion).limit(1).scalar_subquery())
+    latest_review = (
+        sa.select(Review.passed)
+        .where(Review.call_id == Call.id, Review.criterion == criterion, Review.kind == "verdict")
+        .order_by(Review.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    auto = (
+        sa.select(CriterionRow.passed)
+        .where(CriterionRow.scorecard_id == ScorecardRow.id, CriterionRow.criterion == criterion)
+        .limit(1)
+        .scalar_subquery()
+    )
     return sa.func.coalesce(latest_review, auto)
 
 
@@ -79,19 +95,36 @@ def _last(kind: str):
 
 def _state():
     verdict, dispute = _last("verdict"), _last("dispute")
-    return sa.case((sa.and_(dispute.is_not(None), sa.or_(verdict.is_(None), dispute > verdict)), "disputed"),
-                   (verdict.is_not(None), "reviewed"), else_="unreviewed")
+    return sa.case(
+        (sa.and_(dispute.is_not(None), sa.or_(verdict.is_(None), dispute > verdict)), "disputed"),
+        (verdict.is_not(None), "reviewed"),
+        else_="unreviewed",
+    )
 
 
 def find_calls(db: Database, wanted: CallFilter, page_size: int = PAGE_SIZE) -> Tuple[List[Dict[str, Any]], int]:
     """One page of finished, graded calls and how many match in all."""
     state = _state().label("state")
     core = [_final_verdict(c).label(f"final_{c}") for c in CORE]
-    query = (sa.select(Call.id, Call.trainee, Call.user_id, Call.source, Call.persona, Call.created_at,
-                       Call.answered_at, Call.ended_at, Call.real_call, ScorecardRow.score, ScorecardRow.max_score,
-                       state, *core)
-             .join(ScorecardRow, sa.and_(ScorecardRow.call_id == Call.id, ScorecardRow.current.is_(True)))
-             .where(Call.status == "ended"))
+    query = (
+        sa.select(
+            Call.id,
+            Call.trainee,
+            Call.user_id,
+            Call.source,
+            Call.persona,
+            Call.created_at,
+            Call.answered_at,
+            Call.ended_at,
+            Call.real_call,
+            ScorecardRow.score,
+            ScorecardRow.max_score,
+            state,
+            *core,
+        )
+        .join(ScorecardRow, sa.and_(ScorecardRow.call_id == Call.id, ScorecardRow.current.is_(True)))
+        .where(Call.status == "ended")
+    )
     if wanted.trainee:
         query = query.where(Call.trainee == wanted.trainee)
     if wanted.persona:
@@ -108,24 +141,35 @@ def find_calls(db: Database, wanted: CallFilter, page_size: int = PAGE_SIZE) -> 
         query = query.where(_state() == wanted.state)
     with db.session() as session:
         total = session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-        rows = session.execute(query.order_by(*SORTS[wanted.sort])
-                               .offset((wanted.page - 1) * page_size).limit(page_size)).all()
+        rows = session.execute(
+            query.order_by(*SORTS[wanted.sort]).offset((wanted.page - 1) * page_size).limit(page_size)
+        ).all()
     return [_row(r) for r in rows], total
 
 
 def _row(row) -> Dict[str, Any]:
     start = row.answered_at or row.created_at
     seconds = int((row.ended_at - start).total_seconds()) if row.ended_at and start else None
-    return {"id": row.id, "trainee": row.trainee, "anonymous": row.user_id is None and row.source == "widget",
-            "persona": row.persona, "date": row.created_at.strftime("%Y-%m-%d %H:%M"),
-            "duration": f"{seconds // 60}:{seconds % 60:02d}" if seconds is not None else "",
-            "score": row.score, "max_score": row.max_score, "state": row.state, "real_call": row.real_call,
-            "core": {c: getattr(row, f"final_{c}") for c in CORE}}
+    return {
+        "id": row.id,
+        "trainee": row.trainee,
+        "anonymous": row.user_id is None and row.source == "widget",
+        "persona": row.persona,
+        "date": row.created_at.strftime("%Y-%m-%d %H:%M"),
+        "duration": f"{seconds // 60}:{seconds % 60:02d}" if seconds is not None else "",
+        "score": row.score,
+        "max_score": row.max_score,
+        "state": row.state,
+        "real_call": row.real_call,
+        "core": {c: getattr(row, f"final_{c}") for c in CORE},
+    }
 
 
 def choices(db: Database) -> Dict[str, List[str]]:
     """The trainees and personas that have finished calls (the filter menus)."""
     with db.session() as session:
         ended = Call.status == "ended"
-        return {"trainees": list(session.scalars(sa.select(Call.trainee).where(ended).distinct().order_by(Call.trainee))),
-                "personas": list(session.scalars(sa.select(Call.persona).where(ended).distinct().order_by(Call.persona)))}
+        return {
+            "trainees": list(session.scalars(sa.select(Call.trainee).where(ended).distinct().order_by(Call.trainee))),
+            "personas": list(session.scalars(sa.select(Call.persona).where(ended).distinct().order_by(Call.persona))),
+        }

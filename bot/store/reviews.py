@@ -57,21 +57,35 @@ def verdicts(call: Call, names: Mapping[int, str]) -> List[Dict[str, Any]]:
         review = human.get(criterion)
         dispute = disputes.get(criterion)
         open_dispute = dispute is not None and (review is None or dispute.id > review.id)
-        rows.append({
-            "id": criterion, "label": LABELS.get(criterion, criterion), "auto": passed,
-            "human": review.passed if review else None, "comment": review.comment if review else "",
-            "reviewer": names.get(review.author_id, "") if review else "",
-            "final": review.passed if review else passed,
-            "dispute": dispute.comment if open_dispute else "",
-        })
+        rows.append(
+            {
+                "id": criterion,
+                "label": LABELS.get(criterion, criterion),
+                "auto": passed,
+                "human": review.passed if review else None,
+                "comment": review.comment if review else "",
+                "reviewer": names.get(review.author_id, "") if review else "",
+                "final": review.passed if review else passed,
+                "dispute": dispute.comment if dispute is not None and open_dispute else "",
+            }
+        )
     return rows
 
 
 def history(call: Call, names: Mapping[int, str], include_blind: bool = False) -> List[Dict[str, Any]]:
-    return [{"kind": r.kind, "criterion": r.criterion, "label": LABELS.get(r.criterion, r.criterion),
-             "passed": r.passed, "comment": r.comment, "author": names.get(r.author_id, "?"),
-             "at": r.created_at.strftime("%Y-%m-%d %H:%M")}
-            for r in reversed(call.reviews) if include_blind or r.kind != "blind"]
+    return [
+        {
+            "kind": r.kind,
+            "criterion": r.criterion,
+            "label": LABELS.get(r.criterion, r.criterion),
+            "passed": r.passed,
+            "comment": r.comment,
+            "author": names.get(r.author_id, "?"),
+            "at": r.created_at.strftime("%Y-%m-%d %H:%M"),
+        }
+        for r in reversed(call.reviews)
+        if include_blind or r.kind != "blind"
+    ]
 
 
 def usernames(db: Database, ids: Iterable[int]) -> Dict[int, str]:
@@ -83,8 +97,11 @@ def usernames(db: Database, ids: Iterable[int]) -> Dict[int, str]:
 
 
 def _graded_call(session, call_id: str) -> Call:
-    call = session.scalar(sa.select(Call).where(Call.id == call_id).options(
-        selectinload(Call.reviews), selectinload(Call.scorecards).selectinload(ScorecardRow.criteria)))
+    call = session.scalar(
+        sa.select(Call)
+        .where(Call.id == call_id)
+        .options(selectinload(Call.reviews), selectinload(Call.scorecards).selectinload(ScorecardRow.criteria))
+    )
     if call is None or call.status != "ended" or current_scorecard(call) is None:
         raise ReviewError([("call", "only a finished, graded call can be reviewed")])
     return call
@@ -94,8 +111,14 @@ def _comment(value: Any) -> str:
     return (value or "").strip()[:MAX_COMMENT_CHARS] if isinstance(value, str) else ""
 
 
-def submit_verdicts(db: Database, call_id: str, author_id: int, given: Mapping[str, Optional[bool]],
-                    comments: Mapping[str, str], blind: bool = False) -> int:
+def submit_verdicts(
+    db: Database,
+    call_id: str,
+    author_id: int,
+    given: Mapping[str, Optional[bool]],
+    comments: Mapping[str, str],
+    blind: bool = False,
+) -> int:
     """Store one review of a call: a verdict for every criterion. Outside blind review a comment
     is required wherever the verdict differs from the automatic one. Returns the rows added."""
     with db.session() as session:
@@ -109,8 +132,9 @@ def submit_verdicts(db: Database, call_id: str, author_id: int, given: Mapping[s
             elif not blind and verdict != passed and not _comment(comments.get(criterion)):
                 problems.append((f"comment.{criterion}", f"{LABELS[criterion]}：改判必须写明理由"))
         if blind:
-            assignment = session.scalar(sa.select(Assignment).where(
-                Assignment.call_id == call_id, Assignment.evaluator_id == author_id))
+            assignment = session.scalar(
+                sa.select(Assignment).where(Assignment.call_id == call_id, Assignment.evaluator_id == author_id)
+            )
             if assignment is None:
                 problems.append(("call", "this call is not assigned to you for blind review"))
             elif assignment.done_at is not None:
@@ -119,9 +143,17 @@ def submit_verdicts(db: Database, call_id: str, author_id: int, given: Mapping[s
             raise ReviewError(problems)
         now = utcnow()
         for criterion in auto:
-            session.add(Review(call_id=call_id, criterion=criterion, kind="blind" if blind else "verdict",
-                               passed=bool(given[criterion]), comment=_comment(comments.get(criterion)),
-                               author_id=author_id, created_at=now))
+            session.add(
+                Review(
+                    call_id=call_id,
+                    criterion=criterion,
+                    kind="blind" if blind else "verdict",
+                    passed=bool(given[criterion]),
+                    comment=_comment(comments.get(criterion)),
+                    author_id=author_id,
+                    created_at=now,
+                )
+            )
         if blind:
             assignment.done_at = now
         return len(auto)
@@ -137,8 +169,17 @@ def submit_dispute(db: Database, call_id: str, author_id: int, criterion: str, c
             problems.append(("comment", "请写明申诉理由"))
         if problems:
             raise ReviewError(problems)
-        session.add(Review(call_id=call_id, criterion=criterion, kind="dispute", passed=None,
-                           comment=_comment(comment), author_id=author_id, created_at=utcnow()))
+        session.add(
+            Review(
+                call_id=call_id,
+                criterion=criterion,
+                kind="dispute",
+                passed=None,
+                comment=_comment(comment),
+                author_id=author_id,
+                created_at=utcnow(),
+            )
+        )
 
 
 def assign(db: Database, call_ids: Iterable[str], evaluator_ids: Iterable[int], admin_id: int) -> int:
@@ -146,47 +187,74 @@ def assign(db: Database, call_ids: Iterable[str], evaluator_ids: Iterable[int], 
     added = 0
     evaluator_ids = list(evaluator_ids)
     with db.session() as session:
-        evaluators = set(session.scalars(sa.select(User.id).where(
-            User.id.in_(evaluator_ids), User.role.in_(("evaluator", "admin")), User.disabled.is_(False))))
+        evaluators = set(
+            session.scalars(
+                sa.select(User.id).where(
+                    User.id.in_(evaluator_ids), User.role.in_(("evaluator", "admin")), User.disabled.is_(False)
+                )
+            )
+        )
         if len(evaluators) < 2:
             raise ReviewError([("evaluators", "choose at least two evaluators")])
         for call_id in call_ids:
             _graded_call(session, call_id)
             for evaluator in evaluators:
-                exists = session.scalar(sa.select(Assignment.id).where(
-                    Assignment.call_id == call_id, Assignment.evaluator_id == evaluator))
+                exists = session.scalar(
+                    sa.select(Assignment.id).where(Assignment.call_id == call_id, Assignment.evaluator_id == evaluator)
+                )
                 if exists is None:
-                    session.add(Assignment(call_id=call_id, evaluator_id=evaluator, assigned_by=admin_id,
-                                           created_at=utcnow()))
+                    session.add(
+                        Assignment(call_id=call_id, evaluator_id=evaluator, assigned_by=admin_id, created_at=utcnow())
+                    )
                     added += 1
     return added
 
 
 def blind_queue(db: Database, evaluator_id: int) -> List[Dict[str, Any]]:
     with db.session() as session:
-        rows = session.execute(sa.select(Assignment, Call).join(Call, Call.id == Assignment.call_id)
-                               .where(Assignment.evaluator_id == evaluator_id)
-                               .order_by(Assignment.done_at.is_not(None), Assignment.created_at)).all()
-        return [{"call_id": call.id, "persona": call.persona, "date": call.created_at.strftime("%Y-%m-%d"),
-                 "done": assignment.done_at is not None} for assignment, call in rows]
+        rows = session.execute(
+            sa.select(Assignment, Call)
+            .join(Call, Call.id == Assignment.call_id)
+            .where(Assignment.evaluator_id == evaluator_id)
+            .order_by(Assignment.done_at.is_not(None), Assignment.created_at)
+        ).all()
+        return [
+            {
+                "call_id": call.id,
+                "persona": call.persona,
+                "date": call.created_at.strftime("%Y-%m-%d"),
+                "done": assignment.done_at is not None,
+            }
+            for assignment, call in rows
+        ]
 
 
 def is_assigned(db: Database, call_id: str, evaluator_id: int) -> bool:
     with db.session() as session:
-        return session.scalar(sa.select(Assignment.id).where(
-            Assignment.call_id == call_id, Assignment.evaluator_id == evaluator_id)) is not None
+        return (
+            session.scalar(
+                sa.select(Assignment.id).where(Assignment.call_id == call_id, Assignment.evaluator_id == evaluator_id)
+            )
+            is not None
+        )
 
 
 def open_assignments(db: Database, evaluator_id: int) -> set:
     """Calls this evaluator must still review blind: they see nothing graded of them meanwhile."""
     with db.session() as session:
-        return set(session.scalars(sa.select(Assignment.call_id).where(
-            Assignment.evaluator_id == evaluator_id, Assignment.done_at.is_(None))))
+        return set(
+            session.scalars(
+                sa.select(Assignment.call_id).where(
+                    Assignment.evaluator_id == evaluator_id, Assignment.done_at.is_(None)
+                )
+            )
+        )
 
 
 @dataclass(frozen=True)
 class VerdictPair:
     """One human verdict on one criterion, beside the automatic verdict of the same call."""
+
     call_id: str
     criterion: str
     auto: bool
@@ -199,14 +267,29 @@ class VerdictPair:
 def verdict_pairs(db: Database) -> List[VerdictPair]:
     """Every human verdict (the latest per call, criterion, author and kind) with the current
     automatic verdict: the raw material of calibration."""
-    latest = (sa.select(sa.func.max(Review.id)).where(Review.kind.in_(("verdict", "blind")))
-              .group_by(Review.call_id, Review.criterion, Review.author_id, Review.kind))
-    query = (sa.select(Review.call_id, Review.criterion, CriterionRow.passed, Review.author_id, User.username,
-                       Review.kind, Review.passed)
-             .join(ScorecardRow, sa.and_(ScorecardRow.call_id == Review.call_id, ScorecardRow.current.is_(True)))
-             .join(CriterionRow, sa.and_(CriterionRow.scorecard_id == ScorecardRow.id,
-                                         CriterionRow.criterion == Review.criterion))
-             .join(User, User.id == Review.author_id)
-             .where(Review.id.in_(latest)).order_by(Review.call_id, Review.criterion, Review.id))
+    latest = (
+        sa.select(sa.func.max(Review.id))
+        .where(Review.kind.in_(("verdict", "blind")))
+        .group_by(Review.call_id, Review.criterion, Review.author_id, Review.kind)
+    )
+    query = (
+        sa.select(
+            Review.call_id,
+            Review.criterion,
+            CriterionRow.passed,
+            Review.author_id,
+            User.username,
+            Review.kind,
+            Review.passed,
+        )
+        .join(ScorecardRow, sa.and_(ScorecardRow.call_id == Review.call_id, ScorecardRow.current.is_(True)))
+        .join(
+            CriterionRow,
+            sa.and_(CriterionRow.scorecard_id == ScorecardRow.id, CriterionRow.criterion == Review.criterion),
+        )
+        .join(User, User.id == Review.author_id)
+        .where(Review.id.in_(latest))
+        .order_by(Review.call_id, Review.criterion, Review.id)
+    )
     with db.session() as session:
         return [VerdictPair(*row) for row in session.execute(query).all()]

@@ -9,16 +9,30 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import declarative_base, relationship
+from sqlalchemy.orm import registry, relationship
+from sqlalchemy.orm.decl_api import DeclarativeMeta
 
-metadata = sa.MetaData(naming_convention={
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-})
-Base = declarative_base(metadata=metadata)
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+mapper_registry = registry(metadata=metadata)
+
+
+class Base(metaclass=DeclarativeMeta):
+    """declarative_base(metadata=metadata), written as a class so type checkers see one."""
+
+    __abstract__ = True
+    registry = mapper_registry
+    metadata = mapper_registry.metadata
+    __init__ = mapper_registry.constructor
+
+
 ROLES = ("trainee", "trainer", "evaluator", "admin")
 
 
@@ -40,6 +54,7 @@ class User(Base):
 
 class LoginFailure(Base):
     """One failed login; recent rows throttle further attempts (shared by every web replica)."""
+
     __tablename__ = "login_failures"
     id = sa.Column(sa.Integer, primary_key=True)
     username = sa.Column(sa.String(64), nullable=False, index=True)
@@ -95,6 +110,7 @@ class TurnRow(Base):
 
 class ScorecardRow(Base):
     """One grading of a call. A re-grade under a new rubric adds a row and becomes current."""
+
     __tablename__ = "scorecards"
     id = sa.Column(sa.Integer, primary_key=True)
     call_id = sa.Column(sa.String(40), sa.ForeignKey("calls.id", ondelete="CASCADE"), nullable=False, index=True)
@@ -137,6 +153,7 @@ class Review(Base):
     is required where they differ); `blind`: a verdict given in blind double review, without
     seeing the grader or the other evaluator; `dispute`: the trainee contests the verdict shown.
     """
+
     __tablename__ = "reviews"
     id = sa.Column(sa.Integer, primary_key=True)
     call_id = sa.Column(sa.String(40), sa.ForeignKey("calls.id", ondelete="CASCADE"), nullable=False, index=True)
@@ -150,6 +167,7 @@ class Review(Base):
 
 class Assignment(Base):
     """A call given to an evaluator for blind review (by an admin)."""
+
     __tablename__ = "assignments"
     __table_args__ = (sa.UniqueConstraint("call_id", "evaluator_id", name="uq_assignments_call_id_evaluator_id"),)
     id = sa.Column(sa.Integer, primary_key=True)

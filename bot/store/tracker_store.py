@@ -13,12 +13,26 @@ from bot.store.database import make_engine
 
 
 class DatabaseUrlTrackerStore(SQLTrackerStore):
-    def __init__(self, domain: Any = None, host: Optional[str] = None, event_broker: Any = None,
-                 url: Optional[str] = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        domain: Any = None,
+        host: Optional[str] = None,
+        event_broker: Any = None,
+        url: Optional[str] = None,
+        **kwargs: Any,
+    ) -> None:
         parsed = make_url(url or Settings.from_env().database_url)
         if parsed.get_backend_name() == "sqlite":
             make_engine(str(parsed)).dispose()  # creates var/ and switches the file to WAL
         super().__init__(
-            domain=domain, dialect=parsed.drivername, host=parsed.host, port=parsed.port,
-            db=parsed.database or "", username=parsed.username, password=parsed.password,
-            event_broker=event_broker, query=dict(parsed.query) or None, **kwargs)
+            domain=domain,
+            dialect=parsed.drivername,
+            host=parsed.host,
+            port=parsed.port,
+            db=parsed.database or "",
+            username=parsed.username,
+            password=parsed.password,
+            event_broker=event_broker,
+            query=dict(parsed.query) or None,
+            **kwargs,
+        )

@@ -47,7 +47,7 @@ class Account:
     session_epoch: int = 0
 
     @classmethod
-    def of(cls, user: User) -> "Account":
+    def of(cls, user: User) -> Account:
         return cls(user.id, user.username, user.role, user.disabled, user.session_epoch or 0)
 
     def to_dict(self) -> dict:
@@ -169,8 +169,9 @@ def authenticate(db: Database, username: str, password: str, address: str) -> Op
         user = session.scalar(sa.select(User).where(User.username == username))
         right = _verify(user.password_hash if user else _DUMMY_HASH, password) and user is not None
         if right and not user.disabled:
-            session.execute(sa.delete(LoginFailure).where(
-                sa.or_(LoginFailure.id == attempt_id, LoginFailure.username == username)))
+            session.execute(
+                sa.delete(LoginFailure).where(sa.or_(LoginFailure.id == attempt_id, LoginFailure.username == username))
+            )
             if _hasher.check_needs_rehash(user.password_hash):
                 user.password_hash = _hasher.hash(password)
             return Account.of(user)

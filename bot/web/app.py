@@ -16,21 +16,27 @@ from aiohttp import web
 
 from bot.personas.registry import PersonaRegistry, default_registry
 from bot.secrets import rasa_token, session_key
-from bot.settings import Settings
+from bot.settings import PROJECT_ROOT, Settings
 from bot.store.database import Database, database
-from bot.web.errors import json_errors
-from bot.web.rasa_client import RasaClient
-from bot.web.security import guard, install_sessions
 from bot.web import trainer
+from bot.web.errors import json_errors
+from bot.web.pages import render
+from bot.web.rasa_client import RasaClient
 from bot.web.review import blind, insights, pages, transfer
+from bot.web.security import guard, install_sessions
 from bot.web.views import calls, login, scenarios, session
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
 
 
-def create_app(settings: Settings, db: Optional[Database] = None, registry: Optional[PersonaRegistry] = None,
-               rasa: Optional[RasaClient] = None, sweep: bool = True) -> web.Application:
+def create_app(
+    settings: Settings,
+    db: Optional[Database] = None,
+    registry: Optional[PersonaRegistry] = None,
+    rasa: Optional[RasaClient] = None,
+    sweep: bool = True,
+) -> web.Application:
     app = web.Application(middlewares=[json_errors], client_max_size=64 * 1024)
     install_sessions(app, settings, session_key(settings))
     app.middlewares.append(guard)
@@ -53,6 +59,7 @@ def create_app(settings: Settings, db: Optional[Database] = None, registry: Opti
     routes.add_get("/widget.css", static_file("widget.css"))
     routes.add_get("/favicon.ico", static_file("favicon.svg"))
     routes.add_static("/static/", STATIC)
+    routes.add_get("/standard", standard_page)
     routes.add_get("/login", login.show)
     routes.add_post("/login", login.submit)
     routes.add_post("/logout", login.logout)
@@ -90,25 +97,40 @@ def create_app(settings: Settings, db: Optional[Database] = None, registry: Opti
     return app
 
 
+STANDARD = PROJECT_ROOT / "docs" / "standard.md"
+
+
+async def standard_page(request: web.Request) -> web.Response:
+    """The standard the scorecard grades against (docs/standard.md), linked from every scorecard."""
+    return await render(request, "standard.html", text=STANDARD.read_text(encoding="utf-8"))
+
+
 def background(job):
     """A task that runs while the app does (cleanup context)."""
+
     async def context(app: web.Application):
         task = asyncio.get_running_loop().create_task(job(app))
         yield
         task.cancel()
+
     return context
 
 
 def page(name: str):
     async def handler(_: web.Request) -> web.Response:
-        return web.Response(text=(STATIC / name).read_text(encoding="utf-8"), content_type="text/html",
-                            headers={"Cache-Control": "no-cache"})
+        return web.Response(
+            text=(STATIC / name).read_text(encoding="utf-8"),
+            content_type="text/html",
+            headers={"Cache-Control": "no-cache"},
+        )
+
     return handler
 
 
 def static_file(name: str):
     async def handler(_: web.Request) -> web.FileResponse:
         return web.FileResponse(STATIC / name, headers={"Cache-Control": "no-cache"})
+
     return handler
 
 

@@ -19,8 +19,7 @@ from markupsafe import Markup
 WIDTH = 400  # viewBox units; the SVG scales to its container (390 px phones: ~0.9x)
 FONT = 13
 SMALL = 12  # ticks and axis names
-PALETTE = ("#2563eb", "#d9363e", "#1a9b55", "#f59e0b", "#7c3aed", "#0891b2", "#db2777", "#65a30d", "#6b7280",
-           "#92400e")
+PALETTE = ("#2563eb", "#d9363e", "#1a9b55", "#f59e0b", "#7c3aed", "#0891b2", "#db2777", "#65a30d", "#6b7280", "#92400e")
 MARGIN_LEFT, MARGIN_RIGHT, TITLE_H = 48, 14, 30
 Day = Union[date, datetime]
 
@@ -64,18 +63,26 @@ def _fit(text: str, width: float, size: float = FONT) -> str:
     return text + "…"
 
 
-def _text(x: float, y: float, content: str, anchor: str = "start", size: float = FONT, fill: str = "#374151",
-          extra: str = "") -> str:
-    return (f'<text x="{_num(x)}" y="{_num(y)}" font-size="{_num(size)}" text-anchor="{anchor}" fill="{fill}"'
-            f'{extra}>{esc(content)}</text>')
+def _text(
+    x: float, y: float, content: str, anchor: str = "start", size: float = FONT, fill: str = "#374151", extra: str = ""
+) -> str:
+    return (
+        f'<text x="{_num(x)}" y="{_num(y)}" font-size="{_num(size)}" text-anchor="{anchor}" fill="{fill}"'
+        f"{extra}>{esc(content)}</text>"
+    )
 
 
 def _svg(height: float, title: str, body: List[str]) -> Markup:
-    head = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {_num(height)}" width="{WIDTH}" '
-            f'height="{_num(height)}" role="img" aria-label="{esc(title)}" '
-            f'font-family="PingFang SC, Noto Sans CJK SC, WenQuanYi Zen Hei, Microsoft YaHei, sans-serif">')
-    parts = [head, f"<title>{esc(title)}</title>", _text(WIDTH / 2, 20, _fit(title, WIDTH - 20, 15), "middle", 15,
-                                                           "#111827", ' font-weight="600"')]
+    head = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {_num(height)}" width="{WIDTH}" '
+        f'height="{_num(height)}" role="img" aria-label="{esc(title)}" '
+        f'font-family="PingFang SC, Noto Sans CJK SC, WenQuanYi Zen Hei, Microsoft YaHei, sans-serif">'
+    )
+    parts = [
+        head,
+        f"<title>{esc(title)}</title>",
+        _text(WIDTH / 2, 20, _fit(title, WIDTH - 20, 15), "middle", 15, "#111827", ' font-weight="600"'),
+    ]
     return Markup("".join(parts + body + ["</svg>"]))  # every piece above was escaped or is a number
 
 
@@ -120,25 +127,37 @@ def _line(item: Series, color: str, x_of, y_of, unit: str) -> List[str]:
     segment: List[str] = []
     points = sorted(((_as_datetime(x), y) for x, y in item.points), key=lambda p: p[0])
     for x, y in points + [(None, None)]:  # the sentinel closes the last segment
-        if y is None:
+        if x is None or y is None:
             if len(segment) > 1:
                 parts.append(f'<polyline fill="none" stroke="{color}" stroke-width="2" points="{" ".join(segment)}"/>')
             segment = []
             continue
         cx, cy = x_of(x), y_of(y)
         segment.append(f"{_num(cx)},{_num(cy)}")
-        parts.append(f'<circle cx="{_num(cx)}" cy="{_num(cy)}" r="3" fill="{color}"><title>'
-                     f'{esc(item.name)} {esc(x.strftime("%Y-%m-%d"))}：{_num(y)}{esc(unit)}</title></circle>')
+        parts.append(
+            f'<circle cx="{_num(cx)}" cy="{_num(cy)}" r="3" fill="{color}"><title>'
+            f"{esc(item.name)} {esc(x.strftime('%Y-%m-%d'))}：{_num(y)}{esc(unit)}</title></circle>"
+        )
     return parts
 
 
-def line_chart(series: Sequence[Series], *, title: str, y_label: str = "通过率", x_label: str = "日期",
-               y_max: float = 100.0, unit: str = "%", plot_height: float = 180.0) -> Markup:
+def line_chart(
+    series: Sequence[Series],
+    *,
+    title: str,
+    y_label: str = "通过率",
+    x_label: str = "日期",
+    y_max: float = 100.0,
+    unit: str = "%",
+    plot_height: float = 180.0,
+) -> Markup:
     """Lines over time (y from 0 to y_max), a dot per point with its value as a tooltip."""
     top, right = TITLE_H + 18, WIDTH - MARGIN_RIGHT
     bottom = top + plot_height
-    body = [_text(8, top - 8, y_label, size=SMALL, fill="#6b7280"),
-            _text(right, bottom + 34, x_label, "end", SMALL, "#6b7280")]
+    body = [
+        _text(8, top - 8, y_label, size=SMALL, fill="#6b7280"),
+        _text(right, bottom + 34, x_label, "end", SMALL, "#6b7280"),
+    ]
     body += _y_axis(top, bottom, right, y_max, unit)
     xs = sorted({_as_datetime(x) for s in series for x, y in s.points if y is not None})
     if not xs:
@@ -162,14 +181,22 @@ def line_chart(series: Sequence[Series], *, title: str, y_label: str = "通过�
             body.append(_text(x_of(tick), bottom + 16, _tick_label(tick, span / 86400), "middle", SMALL, "#6b7280"))
         for i, item in enumerate(series):
             body += _line(item, PALETTE[i % len(PALETTE)], x_of, y_of, unit)
-    body.append(f'<line x1="{MARGIN_LEFT}" y1="{_num(bottom)}" x2="{_num(right)}" y2="{_num(bottom)}" '
-                'stroke="#9ca3af"/>')
+    body.append(
+        f'<line x1="{MARGIN_LEFT}" y1="{_num(bottom)}" x2="{_num(right)}" y2="{_num(bottom)}" stroke="#9ca3af"/>'
+    )
     legend, legend_height = _legend([s.name for s in series], bottom + 58)
     return _svg(bottom + 50 + legend_height, title, body + legend)
 
 
-def bar_chart(categories: Sequence[str], series: Sequence[Bars], *, title: str, x_label: str = "通过率",
-              x_max: float = 100.0, unit: str = "%") -> Markup:
+def bar_chart(
+    categories: Sequence[str],
+    series: Sequence[Bars],
+    *,
+    title: str,
+    x_label: str = "通过率",
+    x_max: float = 100.0,
+    unit: str = "%",
+) -> Markup:
     """Horizontal bars from 0 to x_max: per category its name on a line of its own (full width,
     so long names stay readable on a phone), then one bar per series."""
     left, right = 12.0, WIDTH - MARGIN_RIGHT - 36
@@ -179,10 +206,10 @@ def bar_chart(categories: Sequence[str], series: Sequence[Bars], *, title: str, 
     bottom = top + max(1, len(categories)) * group_h
     body = []
     for step in range(5):
-        value = x_max * step / 4
+        tick = x_max * step / 4
         x = left + (right - left) * step / 4
         body.append(f'<line x1="{_num(x)}" y1="{_num(top)}" x2="{_num(x)}" y2="{_num(bottom)}" stroke="#e5e7eb"/>')
-        body.append(_text(x, bottom + 16, f"{value:g}{unit}", "middle", SMALL, "#6b7280"))
+        body.append(_text(x, bottom + 16, f"{tick:g}{unit}", "middle", SMALL, "#6b7280"))
     body.append(_text(WIDTH - MARGIN_RIGHT, bottom + 34, x_label, "end", SMALL, "#6b7280"))
     if not categories:
         body.append(_no_data(top, bottom))
@@ -196,9 +223,11 @@ def bar_chart(categories: Sequence[str], series: Sequence[Bars], *, title: str, 
                 body.append(_text(left + 4, y + bar_h - 4, "—", size=SMALL, fill="#9ca3af"))
                 continue
             length = (right - left) * min(max(float(value), 0.0), x_max) / x_max
-            body.append(f'<rect x="{_num(left)}" y="{_num(y)}" width="{_num(length)}" height="{_num(bar_h - 3)}" '
-                        f'fill="{PALETTE[i % len(PALETTE)]}"><title>{esc(category)} {esc(item.name)}：'
-                        f'{_num(value)}{esc(unit)}</title></rect>')
+            body.append(
+                f'<rect x="{_num(left)}" y="{_num(y)}" width="{_num(length)}" height="{_num(bar_h - 3)}" '
+                f'fill="{PALETTE[i % len(PALETTE)]}"><title>{esc(category)} {esc(item.name)}：'
+                f"{_num(value)}{esc(unit)}</title></rect>"
+            )
             body.append(_text(left + length + 4, y + bar_h - 4, f"{float(value):.0f}{unit}", size=SMALL))
     legend, legend_height = _legend([s.name for s in series], bottom + 56, left)
     return _svg(bottom + 48 + legend_height, title, body + legend)

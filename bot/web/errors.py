@@ -19,8 +19,9 @@ def json_response(data: Any, status: int = 200) -> web.Response:
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, message: str, field: Optional[str] = None, reason: Optional[str] = None,
-                 **extra: Any) -> None:
+    def __init__(
+        self, status: int, message: str, field: Optional[str] = None, reason: Optional[str] = None, **extra: Any
+    ) -> None:
         super().__init__(message)
         self.status, self.message, self.field, self.reason, self.extra = status, message, field, reason, extra
 

@@ -12,11 +12,16 @@ import jinja2
 from aiohttp import web
 
 from bot.grading.scorecard import LABELS
-from bot.web.security import Visitor, csrf_token, visitor
+from bot.web.security import Member, csrf_token, visitor
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-_env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
-                          undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+_env = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
 _env.globals["LABELS"] = LABELS
 ROLE_LABELS = {"trainee": "学员", "trainer": "培训师", "evaluator": "评估员", "admin": "管理员"}
 _env.globals["ROLE_LABELS"] = ROLE_LABELS
@@ -25,21 +30,25 @@ _env.globals["ROLE_LABELS"] = ROLE_LABELS
 async def render(request: web.Request, template: str, status: int = 200, **context: Any) -> web.Response:
     who = await visitor(request)
     html = _env.get_template(template).render(
-        who=who, csrf_token=await csrf_token(request), path=request.path_qs, **context)
+        who=who, csrf_token=await csrf_token(request), path=request.path_qs, **context
+    )
     return web.Response(text=html, status=status, content_type="text/html", headers={"Cache-Control": "no-store"})
 
 
-async def page_visitor(request: web.Request, *roles: str) -> Visitor:
+async def page_visitor(request: web.Request, *roles: str) -> Member:
     """The visitor if their role may see this page: otherwise to the login page (no account) or
     a 403 page (wrong role)."""
     who = await visitor(request)
     if who.account is None:
         raise web.HTTPFound(f"/login?next={quote(request.path_qs, safe='')}")
     if roles and who.account.role not in roles:
-        raise web.HTTPForbidden(text=_env.get_template("forbidden.html").render(
-            who=who, csrf_token=await csrf_token(request), path=request.path_qs),
-            content_type="text/html")
-    return who
+        raise web.HTTPForbidden(
+            text=_env.get_template("forbidden.html").render(
+                who=who, csrf_token=await csrf_token(request), path=request.path_qs
+            ),
+            content_type="text/html",
+        )
+    return Member(who.account, who.browser_id, who.open_practice)
 
 
 def safe_next(target: Optional[str]) -> str:

@@ -21,7 +21,7 @@ class Reply:
     error: Optional[Dict[str, Any]] = None
 
     @classmethod
-    def from_messages(cls, messages: List[Dict[str, Any]]) -> "Reply":
+    def from_messages(cls, messages: List[Dict[str, Any]]) -> Reply:
         reply = cls()
         for message in messages:
             custom = message.get("custom") or {}
@@ -50,9 +50,11 @@ class RasaClient:
     async def say(self, sender: str, text: str, metadata: Dict[str, Any]) -> Reply:
         assert self.http is not None
         try:
-            async with self.http.post(f"{self.url}/webhooks/rest/webhook",
-                                      json={"sender": sender, "message": text, "metadata": metadata},
-                                      headers={"Authorization": f"Bearer {self.token}"}) as response:
+            async with self.http.post(
+                f"{self.url}/webhooks/rest/webhook",
+                json={"sender": sender, "message": text, "metadata": metadata},
+                headers={"Authorization": f"Bearer {self.token}"},
+            ) as response:
                 body = await response.json(content_type=None)
                 if response.status == 400:
                     raise ApiError(400, body.get("error", "refused"), field="text", reason=body.get("reason"))
@@ -66,8 +68,9 @@ class RasaClient:
         """The trained model's reading of one trainee turn (Rasa's /model/parse, with the token)."""
         assert self.http is not None
         try:
-            async with self.http.post(f"{self.url}/model/parse", params={"token": self.token},
-                                      json={"text": text}) as response:
+            async with self.http.post(
+                f"{self.url}/model/parse", params={"token": self.token}, json={"text": text}
+            ) as response:
                 if response.status != 200:
                     raise ApiError(502, f"the customer's server answered {response.status}", reason="rasa_error")
                 return await response.json()
@@ -77,8 +80,9 @@ class RasaClient:
     async def ready(self) -> bool:
         assert self.http is not None
         try:
-            async with self.http.get(f"{self.url}/status", params={"token": self.token},
-                                     timeout=aiohttp.ClientTimeout(total=3)) as response:
+            async with self.http.get(
+                f"{self.url}/status", params={"token": self.token}, timeout=aiohttp.ClientTimeout(total=3)
+            ) as response:
                 return response.status == 200
         except (aiohttp.ClientError, OSError, asyncio.TimeoutError):
             return False

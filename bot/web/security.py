@@ -38,9 +38,17 @@ REVIEWERS = ("evaluator", "admin")
 
 def install_sessions(app: web.Application, settings: Settings, key: bytes) -> None:
     cross_site = bool(settings.allowed_origins)
-    setup_sessions(app, EncryptedCookieStorage(
-        Fernet(key), cookie_name=COOKIE, max_age=SESSION_HOURS * 3600, httponly=True,
-        secure=settings.secure_cookies or cross_site, samesite="None" if cross_site else "Lax"))
+    setup_sessions(
+        app,
+        EncryptedCookieStorage(
+            Fernet(key),
+            cookie_name=COOKIE,
+            max_age=SESSION_HOURS * 3600,
+            httponly=True,
+            secure=settings.secure_cookies or cross_site,
+            samesite="None" if cross_site else "Lax",
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -71,6 +79,13 @@ class Visitor:
     @property
     def reviews_calls(self) -> bool:
         return self.role in REVIEWERS
+
+
+@dataclass(frozen=True)
+class Member(Visitor):
+    """A visitor with an account (what a page that needs a login gets)."""
+
+    account: Account
 
 
 async def csrf_token(request: web.Request) -> str:
@@ -170,7 +185,7 @@ async def guard(request: web.Request, handler: Callable[[web.Request], Awaitable
             if not (given and expected and hmac.compare_digest(given, expected)):
                 raise ApiError(403, "CSRF token missing or wrong: reload the page", reason="csrf")
         response = await handler(request)
-    if trusted_origin and origin in request.app["settings"].allowed_origins:
+    if trusted_origin and origin is not None and origin in request.app["settings"].allowed_origins:
         response.headers["Access-Control-Allow-Origin"] = origin
         response.headers["Access-Control-Allow-Credentials"] = "true"
         response.headers["Access-Control-Allow-Headers"] = f"Content-Type, {CSRF_HEADER}"
@@ -180,6 +195,7 @@ async def guard(request: web.Request, handler: Callable[[web.Request], Awaitable
     response.headers.setdefault("Referrer-Policy", "same-origin")
     if response.content_type == "text/html":
         ancestors = " ".join(("'self'",) + request.app["settings"].allowed_origins)
-        response.headers.setdefault("Content-Security-Policy",
-                                    f"default-src 'self'; img-src 'self' data:; frame-ancestors {ancestors}")
+        response.headers.setdefault(
+            "Content-Security-Policy", f"default-src 'self'; img-src 'self' data:; frame-ancestors {ancestors}"
+        )
     return response

@@ -14,8 +14,9 @@ def include_object(obj, name, type_, reflected, compare_to):
 
 
 with engine.connect() as connection:
-    context.configure(connection=connection, target_metadata=metadata, include_object=include_object,
-                      render_as_batch=True)
+    context.configure(
+        connection=connection, target_metadata=metadata, include_object=include_object, render_as_batch=True
+    )
     with context.begin_transaction():
         context.run_migrations()
     connection.commit()

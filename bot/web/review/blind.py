@@ -16,17 +16,29 @@ from bot.web.views import blocking
 
 def _evaluators(db):
     with db.session() as session:
-        return [{"id": i, "username": n} for i, n in session.execute(
-            sa.select(User.id, User.username).where(User.role.in_(REVIEWERS), User.disabled.is_(False))
-            .order_by(User.username)).all()]
+        return [
+            {"id": i, "username": n}
+            for i, n in session.execute(
+                sa.select(User.id, User.username)
+                .where(User.role.in_(REVIEWERS), User.disabled.is_(False))
+                .order_by(User.username)
+            ).all()
+        ]
 
 
 async def queue_page(request: web.Request, message: str = "", errors=(), status: int = 200) -> web.Response:
     who = await page_visitor(request, *REVIEWERS)
     assigned = await blocking(reviews.blind_queue, request.app["db"], who.account.id)
     evaluators = await blocking(_evaluators, request.app["db"]) if who.account.role == "admin" else []
-    return await render(request, "review/blind.html", status=status, assigned=assigned, evaluators=evaluators,
-                        message=message, errors=list(errors))
+    return await render(
+        request,
+        "review/blind.html",
+        status=status,
+        assigned=assigned,
+        evaluators=evaluators,
+        message=message,
+        errors=list(errors),
+    )
 
 
 async def assign(request: web.Request) -> web.Response:
@@ -49,8 +61,16 @@ async def call_page(request: web.Request, errors=(), status: int = 200, posted=N
     if not await blocking(reviews.is_assigned, request.app["db"], call.id, who.account.id):
         raise web.HTTPForbidden(text="这通电话没有分配给你盲评", content_type="text/plain")
     context = await blocking(call_context, request.app["db"], call, True)
-    return await render(request, "review/call.html", status=status, errors=list(errors), mode="blind",
-                        states={}, posted=posted, **context)
+    return await render(
+        request,
+        "review/call.html",
+        status=status,
+        errors=list(errors),
+        mode="blind",
+        states={},
+        posted=posted,
+        **context,
+    )
 
 
 async def submit(request: web.Request) -> web.Response:

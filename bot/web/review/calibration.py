@@ -31,5 +31,14 @@ async def page(request: web.Request) -> web.Response:
     db = request.app["db"]
     results = calibrate(await blocking(verdict_pairs, db))
     blind = await blocking(open_assignments, db, who.account.id)
-    return await render(request, "review/calibration.html", results=results, listed=listed(results, blind),
-                        max_listed=MAX_LISTED, percent=percent, decimal=decimal, word=verdict_word, tone=tone)
+    return await render(
+        request,
+        "review/calibration.html",
+        results=results,
+        listed=listed(results, blind),
+        max_listed=MAX_LISTED,
+        percent=percent,
+        decimal=decimal,
+        word=verdict_word,
+        tone=tone,
+    )

@@ -25,12 +25,16 @@ def call_context(db: Database, call: Call, blind: bool = False) -> Dict[str, Any
         for row in reviews.verdicts(call, names):
             criteria.append({**by_id[row["id"]], **row})
     elif data["scorecard"]:  # blind: only the criteria, nothing the grader or others said
-        criteria = [{"id": c["id"], "label": c["label"], "max_points": c["max_points"]}
-                    for c in data["scorecard"]["criteria"]]
+        criteria = [
+            {"id": c["id"], "label": c["label"], "max_points": c["max_points"]} for c in data["scorecard"]["criteria"]
+        ]
     start, end = call.answered_at or call.created_at, call.ended_at
     seconds = int((end - start).total_seconds()) if end and start else None
     return {
-        "call": data, "criteria": criteria, "evidence": evidence, "blind": blind,
+        "call": data,
+        "criteria": criteria,
+        "evidence": evidence,
+        "blind": blind,
         "duration": f"{seconds // 60}:{seconds % 60:02d}" if seconds is not None else "",
         "state": reviews.review_state(call),
         "history": [] if blind else reviews.history(call, names),

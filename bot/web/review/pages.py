@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
 from urllib.parse import urlencode
 
 from aiohttp import web
@@ -22,9 +21,8 @@ STATE_LABELS = {"unreviewed": "待审阅", "reviewed": "已审阅", "disputed": 
 
 
 async def calls_list(request: web.Request) -> web.Response:
-    await page_visitor(request, *REVIEWERS)
+    who = await page_visitor(request, *REVIEWERS)
     wanted = queue.CallFilter.from_query(request.query)
-    who = await visitor(request)
     rows, total = await blocking(queue.find_calls, request.app["db"], wanted)
     blind = await blocking(reviews.open_assignments, request.app["db"], who.account.id)
     menus = await blocking(queue.choices, request.app["db"])
@@ -33,14 +31,32 @@ async def calls_list(request: web.Request) -> web.Response:
     def link(**changes) -> str:
         return "/review?" + urlencode(wanted.to_query(**changes))
 
-    return await render(request, "review/queue.html", rows=rows, total=total, wanted=wanted, menus=menus,
-                        pages=pages, link=link, core=CORE, criteria=CRITERIA, LABELS=LABELS,
-                        states=STATE_LABELS, sorts=SORT_LABELS, export=urlencode(wanted.to_query(page=1)),
-                        blind=blind)
+    return await render(
+        request,
+        "review/queue.html",
+        rows=rows,
+        total=total,
+        wanted=wanted,
+        menus=menus,
+        pages=pages,
+        link=link,
+        core=CORE,
+        criteria=CRITERIA,
+        LABELS=LABELS,
+        states=STATE_LABELS,
+        sorts=SORT_LABELS,
+        export=urlencode(wanted.to_query(page=1)),
+        blind=blind,
+    )
 
 
-SORT_LABELS = {"newest": "最新在前", "oldest": "最早在前", "score": "分数从低到高", "score_desc": "分数从高到低",
-               "trainee": "按学员"}
+SORT_LABELS = {
+    "newest": "最新在前",
+    "oldest": "最早在前",
+    "score": "分数从低到高",
+    "score_desc": "分数从高到低",
+    "trainee": "按学员",
+}
 
 
 async def _call(request: web.Request) -> Call:
@@ -57,8 +73,16 @@ async def call_page(request: web.Request, errors=(), status: int = 200, posted=N
     if call.id in await blocking(reviews.open_assignments, request.app["db"], who.account.id):
         raise web.HTTPFound(f"/review/blind/{call.id}")  # blind until their own review is in
     context = await blocking(call_context, request.app["db"], call)
-    return await render(request, "review/call.html", status=status, errors=list(errors), mode="review",
-                        states=STATE_LABELS, posted=posted, **context)
+    return await render(
+        request,
+        "review/call.html",
+        status=status,
+        errors=list(errors),
+        mode="review",
+        states=STATE_LABELS,
+        posted=posted,
+        **context,
+    )
 
 
 async def submit_review(request: web.Request) -> web.Response:
@@ -77,6 +101,7 @@ async def submit_review(request: web.Request) -> web.Response:
 
 # -- the trainee's own call: the reviewed result, the comments, and disputes --------------------
 
+
 def _owns(who: Visitor, call: Call) -> bool:
     if who.account is not None:
         return call.user_id == who.account.id
@@ -89,8 +114,17 @@ async def my_call(request: web.Request, errors=(), status: int = 200) -> web.Res
     if not (_owns(who, call) and who.can_practise) and not who.reviews_calls:
         raise web.HTTPNotFound(text="没有这通电话", content_type="text/plain")
     context = await blocking(call_context, request.app["db"], call)
-    return await render(request, "review/call.html", status=status, errors=list(errors), mode="trainee",
-                        owner=_owns(who, call), states=STATE_LABELS, posted=None, **context)
+    return await render(
+        request,
+        "review/call.html",
+        status=status,
+        errors=list(errors),
+        mode="trainee",
+        owner=_owns(who, call),
+        states=STATE_LABELS,
+        posted=None,
+        **context,
+    )
 
 
 async def dispute(request: web.Request) -> web.Response:
@@ -100,8 +134,9 @@ async def dispute(request: web.Request) -> web.Response:
         # Disputes need an account: an evaluator must know who contests a grade.
         raise web.HTTPNotFound(text="没有这通电话", content_type="text/plain")
     form = await request.post()
-    criterion: Optional[str] = form.get("criterion") if isinstance(form.get("criterion"), str) else ""
-    comment = form.get("comment") if isinstance(form.get("comment"), str) else ""
+    given_criterion, given_comment = form.get("criterion"), form.get("comment")
+    criterion = given_criterion if isinstance(given_criterion, str) else ""
+    comment = given_comment if isinstance(given_comment, str) else ""
     try:
         await blocking(reviews.submit_dispute, request.app["db"], call.id, who.account.id, criterion or "", comment)
     except reviews.ReviewError as error:

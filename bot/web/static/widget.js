@@ -667,6 +667,8 @@
       el("p", { class: "pl-me", text: "学员：" + (call.trainee || this.who()) }),
       record ? this.recordView(record) : el("p", { class: "pl-error", text: "没有读取到来电客户信息表的检查结果，请刷新后重试。" }),
       el("h2", { text: "本次通话评分" }), this.scorecardView(scorecard),
+      el("p", { class: "pl-hint" }, [el("a", { class: "pl-standard-link", href: BASE + "standard", target: "_blank",
+                                               rel: "noopener", text: "评分标准（每一项的要求和示范用语）" })]),
       turns.length ? el("h2", { text: "通话记录" }) : null,
       turns.length ? el("ol", { class: "pl-log pl-transcript" }, turns) : null,
       // The evaluator's review, its comments and (with an account) disputes live on the call's page.

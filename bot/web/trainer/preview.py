@@ -12,8 +12,16 @@ from bot.personas.loader import PersonaError
 from bot.personas.model import Persona
 from bot.web.views.scenarios import persona_card
 
-TOPIC_LABELS = {"price": "价格", "models": "车型/户型", "configuration": "配置", "test_drive": "试驾/看样",
-                "location": "位置", "hours": "营业时间", "finance": "付款/贷款", "delivery": "交付/进度"}
+TOPIC_LABELS = {
+    "price": "价格",
+    "models": "车型/户型",
+    "configuration": "配置",
+    "test_drive": "试驾/看样",
+    "location": "位置",
+    "hours": "营业时间",
+    "finance": "付款/贷款",
+    "delivery": "交付/进度",
+}
 # Lines shown when the persona overrides none: the ones a trainee hears first and last.
 FIRST_LINES = ("opening", "greeted_well", "name_given", "phone_given", "goodbye")
 MAX_LINES = 6
@@ -28,8 +36,14 @@ def preview(persona: Persona) -> Dict[str, Any]:
         "addressed_as": persona.addressed_as,
         "customer_class": persona.customer_class,
         "needs": dict(persona.needs),
-        "agenda": [{"topic": TOPIC_LABELS.get(item.topic, item.topic), "asks": list(item.asks),
-                    "followups": list(item.followups)} for item in persona.agenda],
+        "agenda": [
+            {
+                "topic": TOPIC_LABELS.get(item.topic, item.topic),
+                "asks": list(item.asks),
+                "followups": list(item.followups),
+            }
+            for item in persona.agenda
+        ],
         "lines": [{"key": key, "said": [persona.fill(line) for line in persona.lines[key][:2]]} for key in keys],
         "patience": persona.patience,
     }
@@ -51,5 +65,10 @@ def problem(error: Any, folder: Path, text: Optional[str] = None) -> Dict[str, A
     if line and text is not None:
         lines: List[str] = text.splitlines()
         source = lines[line - 1] if 0 < line <= len(lines) else ""
-    return {"where": where, "line": line, "field": getattr(error, "field", "") or "",
-            "message": getattr(error, "message", str(error)), "source": source}
+    return {
+        "where": where,
+        "line": line,
+        "field": getattr(error, "field", "") or "",
+        "message": getattr(error, "message", str(error)),
+        "source": source,
+    }

@@ -27,8 +27,11 @@ NOTICES = {
     "unpublished": "已下架，移回草稿：学员不再看到这个角色。",
     "deleted": "草稿已删除。",
 }
-REFUSALS = {"bad_id": "编号无效：只能用小写字母、数字和下划线，以字母开头", "not_found": "找不到这个角色或草稿",
-            "exists": "同名草稿已存在"}
+REFUSALS = {
+    "bad_id": "编号无效：只能用小写字母、数字和下划线，以字母开头",
+    "not_found": "找不到这个角色或草稿",
+    "exists": "同名草稿已存在",
+}
 
 
 def _folder(request: web.Request) -> Path:
@@ -47,8 +50,13 @@ def _notice(request: web.Request) -> str:
 async def _refused(request: web.Request, error: drafts.DraftError) -> web.Response:
     """A bad id (path tricks included) or a missing file: a short page, nothing touched."""
     status = 400 if error.reason == "bad_id" else 404 if error.reason == "not_found" else 409
-    return await render(request, "personas/refused.html", status=status, message=error.message,
-                        headline=REFUSALS.get(error.reason, "无法完成"))
+    return await render(
+        request,
+        "personas/refused.html",
+        status=status,
+        message=error.message,
+        headline=REFUSALS.get(error.reason, "无法完成"),
+    )
 
 
 async def index(request: web.Request, status: int = 200, error: str = "") -> web.Response:
@@ -58,14 +66,34 @@ async def index(request: web.Request, status: int = 200, error: str = "") -> web
     found = await blocking(drafts.list_drafts, folder)
     draft_ids = {draft.id for draft in found}
     return await render(
-        request, "personas/index.html", status=status, notice=_notice(request), error=error,
-        notice_id=request.query.get("id", "")[:drafts.MAX_ID_CHARS],
-        published=[dict(persona_card(p), has_draft=p.id in draft_ids)
-                   for p in sorted(personas.values(), key=lambda p: (p.industry, p.id))],
-        drafts=[{"id": d.id, "title": d.persona.title if d.persona else "", "published": d.published,
-                 "problem": problem(d.error, folder) if d.error else None} for d in found],
-        broken=[dict(problem(e, folder), id=Path(e.path).stem, editable=_is_id(Path(e.path).stem)
-                     and Path(e.path).stem not in draft_ids) for e in broken])
+        request,
+        "personas/index.html",
+        status=status,
+        notice=_notice(request),
+        error=error,
+        notice_id=request.query.get("id", "")[: drafts.MAX_ID_CHARS],
+        published=[
+            dict(persona_card(p), has_draft=p.id in draft_ids)
+            for p in sorted(personas.values(), key=lambda p: (p.industry, p.id))
+        ],
+        drafts=[
+            {
+                "id": d.id,
+                "title": d.persona.title if d.persona else "",
+                "published": d.published,
+                "problem": problem(d.error, folder) if d.error else None,
+            }
+            for d in found
+        ],
+        broken=[
+            dict(
+                problem(e, folder),
+                id=Path(e.path).stem,
+                editable=_is_id(Path(e.path).stem) and Path(e.path).stem not in draft_ids,
+            )
+            for e in broken
+        ],
+    )
 
 
 def _is_id(text: str) -> bool:
@@ -94,20 +122,22 @@ async def create(request: web.Request) -> web.Response:
         draft = await blocking(drafts.new_draft, _folder(request), data, file_name)
     except drafts.DraftError as error:
         text = _as_text(data)
-        return await render(request, "personas/new.html", status=400, text=text,
-                            problem=problem(error, _folder(request), text))
+        return await render(
+            request, "personas/new.html", status=400, text=text, problem=problem(error, _folder(request), text)
+        )
     raise _redirect(f"/personas/drafts/{draft.id}", "created")
 
 
 def _as_text(data: Any) -> str:
     """What to put back in the textarea after a refusal (an undecodable upload: nothing)."""
     if isinstance(data, bytes):
-        return data.decode("utf-8-sig", errors="replace")[:drafts.MAX_DRAFT_CHARS]
+        return data.decode("utf-8-sig", errors="replace")[: drafts.MAX_DRAFT_CHARS]
     return data if isinstance(data, str) else ""
 
 
-async def draft_page(request: web.Request, status: int = 200, refusal: str = "",
-                     text: Optional[str] = None) -> web.Response:
+async def draft_page(
+    request: web.Request, status: int = 200, refusal: str = "", text: Optional[str] = None
+) -> web.Response:
     """The draft's text, its validation result and, when valid, the lobby's card for it."""
     await page_visitor(request, *TRAINERS)
     folder = _folder(request)
@@ -116,10 +146,17 @@ async def draft_page(request: web.Request, status: int = 200, refusal: str = "",
     except drafts.DraftError as error:
         return await _refused(request, error)
     return await render(
-        request, "personas/draft.html", status=status, notice=_notice(request), refusal=refusal,
-        draft_id=draft.id, text=saved if text is None else text, published=draft.published,
+        request,
+        "personas/draft.html",
+        status=status,
+        notice=_notice(request),
+        refusal=refusal,
+        draft_id=draft.id,
+        text=saved if text is None else text,
+        published=draft.published,
         problem=problem(draft.error, folder, saved) if draft.error else None,
-        preview=preview(draft.persona) if draft.persona else None)
+        preview=preview(draft.persona) if draft.persona else None,
+    )
 
 
 async def save(request: web.Request) -> web.Response:

@@ -58,9 +58,17 @@ async def _call(request: web.Request, play: bool) -> Call:
 
 def _metadata(call: Call, rings: Optional[int] = None) -> Dict[str, Any]:
     """Everything Rasa and the grader learn about this call, decided here, never by the browser."""
-    data: Dict[str, Any] = {"persona": call.persona, "date": call.call_date.isoformat(),
-                            "trainee": call.trainee, "source": "widget"}
-    for key, value in (("seed", call.seed), ("user_id", call.user_id), ("rings", rings if rings is not None else call.rings)):
+    data: Dict[str, Any] = {
+        "persona": call.persona,
+        "date": call.call_date.isoformat(),
+        "trainee": call.trainee,
+        "source": "widget",
+    }
+    for key, value in (
+        ("seed", call.seed),
+        ("user_id", call.user_id),
+        ("rings", rings if rings is not None else call.rings),
+    ):
         if value is not None:
             data[key] = value
     return data
@@ -72,13 +80,19 @@ async def create(request: web.Request) -> web.Response:
     body = await json_body(request)
     unknown = sorted(set(body) - {"persona", "seed", "trainee"})
     if unknown:  # rings, dates, scores... are the server's to decide
-        raise ApiError(400, f"unknown fields: {', '.join(unknown)}; a call takes persona, seed and trainee",
-                       field=unknown[0], reason="unknown_field")
+        raise ApiError(
+            400,
+            f"unknown fields: {', '.join(unknown)}; a call takes persona, seed and trainee",
+            field=unknown[0],
+            reason="unknown_field",
+        )
     persona_id = body.get("persona")
     try:
         persona = request.app["registry"].get(persona_id if isinstance(persona_id, str) else "")
     except UnknownPersona:
-        raise ApiError(400, f"unknown or unavailable persona {persona_id!r}", field="persona", reason="bad_field") from None
+        raise ApiError(
+            400, f"unknown or unavailable persona {persona_id!r}", field="persona", reason="bad_field"
+        ) from None
     seed = body.get("seed")
     if seed is not None and not (isinstance(seed, int) and not isinstance(seed, bool) and 0 <= seed <= MAX_SEED):
         raise ApiError(400, f"seed must be a whole number 0-{MAX_SEED}", field="seed", reason="bad_field")
@@ -91,23 +105,36 @@ async def create(request: web.Request) -> web.Response:
             raise ApiError(400, "这个名字属于一个账号：请登录后练习", field="trainee", reason="bad_field")
         owner, browser = None, await browser_id(request)
     # A call left open (a closed tab, a reload) is hung up and graded, never silently dropped.
-    for stale in await blocking(store.stale_calls, db, idle_before=utcnow(), ringing_before=utcnow(),
-                                user_id=owner, browser_id=browser):
+    for stale in await blocking(
+        store.stale_calls, db, idle_before=utcnow(), ringing_before=utcnow(), user_id=owner, browser_id=browser
+    ):
         try:
             await end_call(request.app, stale)
         except ApiError as error:  # the sweeper ends it later; the new call need not wait
             log.warning("could not end stale call %s: %s", stale.id, error.message)
-    call = await blocking(store.create_web_call, request.app["db"], persona=persona.id, direction=persona.direction,
-                          seed=seed, call_date=date.today(), user_id=owner, browser_id=browser, trainee=trainee)
+    call = await blocking(
+        store.create_web_call,
+        request.app["db"],
+        persona=persona.id,
+        direction=persona.direction,
+        seed=seed,
+        call_date=date.today(),
+        user_id=owner,
+        browser_id=browser,
+        trainee=trainee,
+    )
     status = "ringing" if persona.direction == "inbound" else "dialling"
-    return json_response({"call": {"id": call.id, "persona": persona.id, "direction": persona.direction,
-                                       "status": status}}, status=201)
+    return json_response(
+        {"call": {"id": call.id, "persona": persona.id, "direction": persona.direction, "status": status}}, status=201
+    )
 
 
 async def answer(request: web.Request) -> web.Response:
     call = await _call(request, play=True)
     if call.status != "ringing":
-        raise ApiError(409, "the call was already answered", reason="already_answered" if call.status == "live" else call.status)
+        raise ApiError(
+            409, "the call was already answered", reason="already_answered" if call.status == "live" else call.status
+        )
     rings = None
     if call.direction == "inbound":
         elapsed_ms = (utcnow() - call.created_at).total_seconds() * 1000
@@ -174,8 +201,12 @@ async def sweep_stale_calls(app: web.Application) -> None:
         await asyncio.sleep(60)
         now = utcnow()
         try:
-            for call in await blocking(store.stale_calls, app["db"], idle_before=now - timedelta(minutes=IDLE_MINUTES),
-                                       ringing_before=now - timedelta(seconds=ring_s + 60)):
+            for call in await blocking(
+                store.stale_calls,
+                app["db"],
+                idle_before=now - timedelta(minutes=IDLE_MINUTES),
+                ringing_before=now - timedelta(seconds=ring_s + 60),
+            ):
                 await end_call(app, call)
         except Exception:  # never let the sweeper die: the next minute tries again
             log.exception("ending stale calls failed")
@@ -190,14 +221,22 @@ def _require_live(call: Call) -> None:
 
 async def _answer(request: web.Request, call: Call, reply: Reply, **extra: Any) -> web.Response:
     if reply.error:
-        raise ApiError(409, "这个场景暂时不可用（角色文件有误），请换一个场景。", reason=reply.error.get("reason", "error"))
+        raise ApiError(
+            409, "这个场景暂时不可用（角色文件有误），请换一个场景。", reason=reply.error.get("reason", "error")
+        )
     scorecard = None
     if reply.hangup_by:
         stored = await blocking(store.get_call, request.app["db"], call.id)
         scorecard = store.call_dict(stored)["scorecard"] if stored else None
-    return json_response({**extra, "messages": [{"text": t} for t in reply.texts],
-                              "ended": reply.hangup_by is not None, "hangup_by": reply.hangup_by,
-                              "scorecard": scorecard})
+    return json_response(
+        {
+            **extra,
+            "messages": [{"text": t} for t in reply.texts],
+            "ended": reply.hangup_by is not None,
+            "hangup_by": reply.hangup_by,
+            "scorecard": scorecard,
+        }
+    )
 
 
 async def record_card(request: web.Request) -> web.Response:
@@ -230,7 +269,9 @@ async def record_card(request: web.Request) -> web.Response:
 async def show(request: web.Request) -> web.Response:
     call = await _call(request, play=False)
     data = store.call_dict(call)
-    names = await blocking(reviews.usernames, request.app["db"], {r.author_id for r in call.reviews if r.kind != "blind"})
+    names = await blocking(
+        reviews.usernames, request.app["db"], {r.author_id for r in call.reviews if r.kind != "blind"}
+    )
     data["review"] = {"state": reviews.review_state(call), "criteria": reviews.verdicts(call, names)}
     return json_response({"call": data})
 
@@ -243,8 +284,14 @@ async def disputes(request: web.Request) -> web.Response:
         raise login_required()
     body = await json_body(request)
     try:
-        await blocking(reviews.submit_dispute, request.app["db"], call.id, who.account.id,
-                       str(body.get("criterion", "")), body.get("comment") if isinstance(body.get("comment"), str) else "")
+        await blocking(
+            reviews.submit_dispute,
+            request.app["db"],
+            call.id,
+            who.account.id,
+            str(body.get("criterion", "")),
+            body.get("comment") if isinstance(body.get("comment"), str) else "",
+        )
     except reviews.ReviewError as error:
         field, message = error.problems[0]
         raise ApiError(400, message, field=field, reason="bad_field") from None

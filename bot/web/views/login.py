@@ -18,13 +18,24 @@ async def show(request: web.Request) -> web.Response:
 
 async def submit(request: web.Request) -> web.Response:
     form = await request.post()
-    target = form.get("next") if isinstance(form.get("next"), str) else None
+    given = form.get("next")
+    target = given if isinstance(given, str) else None
     try:
-        account = await blocking(users.authenticate, request.app["db"], str(form.get("username", ""))[:64],
-                                 str(form.get("password", ""))[:1024], client_address(request))
+        account = await blocking(
+            users.authenticate,
+            request.app["db"],
+            str(form.get("username", ""))[:64],
+            str(form.get("password", ""))[:1024],
+            client_address(request),
+        )
     except users.LoginThrottled as throttled:
-        return await render(request, "login.html", status=429, next=safe_next(target),
-                            error=f"尝试次数过多，请{throttled.retry_after}秒后再试。")
+        return await render(
+            request,
+            "login.html",
+            status=429,
+            next=safe_next(target),
+            error=f"尝试次数过多，请{throttled.retry_after}秒后再试。",
+        )
     if account is None:
         return await render(request, "login.html", status=401, next=safe_next(target), error="用户名或密码错误。")
     await log_in(request, account)

@@ -19,10 +19,14 @@ DIFFICULTIES = {"easy": "简单", "normal": "普通", "hard": "困难"}
 
 def persona_card(persona) -> Dict[str, Any]:
     card = {
-        "id": persona.id, "title": persona.title,
-        "industry": persona.industry, "industry_label": INDUSTRIES.get(persona.industry, persona.industry),
-        "direction": persona.direction, "direction_label": DIRECTIONS[persona.direction],
-        "difficulty": persona.difficulty, "difficulty_label": DIFFICULTIES[persona.difficulty],
+        "id": persona.id,
+        "title": persona.title,
+        "industry": persona.industry,
+        "industry_label": INDUSTRIES.get(persona.industry, persona.industry),
+        "direction": persona.direction,
+        "direction_label": DIRECTIONS[persona.direction],
+        "difficulty": persona.difficulty,
+        "difficulty_label": DIFFICULTIES[persona.difficulty],
         "company": persona.company,
     }
     if persona.direction == "outbound":  # the trainee knows whom they are calling
@@ -32,15 +36,18 @@ def persona_card(persona) -> Dict[str, Any]:
 
 
 async def config(request: web.Request) -> web.Response:
-    return json_response({
-        "max_message_chars": MAX_MESSAGE_CHARS, "ring_ms": request.app["settings"].ring_ms,
-        "missed_after_rings": MISSED_AFTER_RINGS,
-        "record_card": {
-            "fields": [{"id": field, "label": label} for field, label in FIELDS.items()],
-            "classes": [cadence(c) for c in CADENCE],
-            "max_chars": MAX_FIELD_CHARS,
-        },
-    })
+    return json_response(
+        {
+            "max_message_chars": MAX_MESSAGE_CHARS,
+            "ring_ms": request.app["settings"].ring_ms,
+            "missed_after_rings": MISSED_AFTER_RINGS,
+            "record_card": {
+                "fields": [{"id": field, "label": label} for field, label in FIELDS.items()],
+                "classes": [cadence(c) for c in CADENCE],
+                "max_chars": MAX_FIELD_CHARS,
+            },
+        }
+    )
 
 
 async def personas(request: web.Request) -> web.Response:

@@ -12,8 +12,13 @@ from bot.web.views import blocking, json_body, optional_text
 
 async def _answer(request: web.Request, token: str) -> web.Response:
     who = await visitor(request)
-    return json_response({"user": who.account.to_dict() if who.account else None,
-                              "open_practice": who.open_practice, "csrf_token": token})
+    return json_response(
+        {
+            "user": who.account.to_dict() if who.account else None,
+            "open_practice": who.open_practice,
+            "csrf_token": token,
+        }
+    )
 
 
 async def show(request: web.Request) -> web.Response:
@@ -23,13 +28,18 @@ async def show(request: web.Request) -> web.Response:
 async def login(request: web.Request) -> web.Response:
     body = await json_body(request)
     username = optional_text(body, "username", 64) or ""
-    password = body.get("password") if isinstance(body.get("password"), str) else ""
+    given = body.get("password")
+    password = given if isinstance(given, str) else ""
     address = client_address(request)
     try:
         account = await blocking(users.authenticate, request.app["db"], username, password[:1024], address)
     except users.LoginThrottled as throttled:
-        raise ApiError(429, f"尝试次数过多，请{throttled.retry_after}秒后再试", reason="rate_limited",
-                       retry_after=throttled.retry_after) from None
+        raise ApiError(
+            429,
+            f"尝试次数过多，请{throttled.retry_after}秒后再试",
+            reason="rate_limited",
+            retry_after=throttled.retry_after,
+        ) from None
     if account is None:
         raise ApiError(401, "用户名或密码错误", reason="bad_credentials")
     return await _answer(request, await log_in(request, account))

@@ -77,8 +77,9 @@ def upgrade() -> None:
         sa.Column("max_points", sa.Integer(), nullable=False),
         sa.Column("evidence_turns", sa.JSON(), nullable=False),
         sa.Column("feedback", sa.Text(), nullable=False),
-        sa.ForeignKeyConstraint(["scorecard_id"], ["scorecards.id"],
-                                name="fk_criterion_results_scorecard_id_scorecards", ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["scorecard_id"], ["scorecards.id"], name="fk_criterion_results_scorecard_id_scorecards", ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("id", name="pk_criterion_results"),
     )
     op.create_index("ix_criterion_results_scorecard_id", "criterion_results", ["scorecard_id"])
