@@ -15,7 +15,7 @@ from typing import Any, Dict, Optional
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.calls import call_info_for, transcript_from, turns_from_events
+from bot.calls import transcript_from, turns_from_events
 from bot.customer.simulator import Customer, Reply, TraineeTurn
 from bot.customer.state import CallState
 from bot.grading import Grader, Scorecard
@@ -24,6 +24,7 @@ from bot.messages import MessageError, clean_metadata
 from bot.personas.registry import DEFAULT_PERSONA, default_registry
 from bot.store import calls as stored_calls
 from bot.store.database import database
+from bot.transcript import CallInfo
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +91,7 @@ def finished_transcript(tracker: Tracker, customer: Customer, reply: Reply):
     pairs, _, _ = turns_from_events(tracker.events)
     if reply.text:
         pairs.append(("customer", reply.text))
-    info = call_info_for(customer.persona, customer.state.rings)
+    info = CallInfo.from_persona(customer.persona, customer.state.rings)
     return transcript_from(info, pairs, customer.state.ended_by)
 
 

@@ -10,19 +10,6 @@ from bot.transcript import CallInfo, Transcript, Turn
 NOT_CUSTOMER_WORDS = ("scorecard", "error")
 
 
-def call_info_for(persona, rings: Optional[int] = None) -> CallInfo:
-    return CallInfo(
-        direction=persona.direction,
-        company=persona.company,
-        company_aliases=persona.company_aliases,
-        address=persona.address,
-        customer_surname=persona.surname,
-        customer_honorific=persona.honorific,
-        persona=persona.id,
-        rings=rings,
-    )
-
-
 def turns_from_events(
     events: Iterable[Dict[str, Any]],
 ) -> Tuple[List[Tuple[str, str]], List[Dict[str, Any]], Optional[str]]:

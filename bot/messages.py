@@ -19,7 +19,9 @@ import re
 from datetime import date
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
-MAX_MESSAGE_CHARS = 300  # a phone turn; the grader's monologue taboo starts at 150
+from bot.errors import ProblemsError
+
+MAX_MESSAGE_CHARS = 300  # a phone turn; the grader flags turns past thresholds.monologue_chars (rubric)
 MAX_METADATA_BYTES = 2048
 MAX_SEED = 2**31 - 1
 MAX_RINGS = 99
@@ -36,12 +38,10 @@ PUBLIC_KEYS = ("persona", "seed", "date")
 TRUSTED_KEYS = ("trainee", "user_id", "rings", "source")
 
 
-class MessageError(ValueError):
+class MessageError(ProblemsError):
     """A refused message: every problem as (field, reason, text)."""
 
-    def __init__(self, problems: List[Tuple[str, str, str]]) -> None:
-        self.problems = problems
-        super().__init__("; ".join(f"{f}: {m}" for f, _, m in problems))
+    problems: List[Tuple[str, str, str]]
 
     def to_dict(self) -> Dict[str, Any]:
         field, reason, message = self.problems[0]

@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Dict, FrozenSet, List, Optional, Sequence
+from typing import TYPE_CHECKING, FrozenSet, List, Optional, Sequence
 
-from bot.spans import PARTS_OF_DAY, Span, extract
 from bot.text import normalize
+from bot.words import DAY_NAMES, PARTS_OF_DAY, WEEKDAY_NAMES
 
-WEEKDAY_NAMES = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
-PARTS = ("上午", "中午", "下午", "晚上")
+if TYPE_CHECKING:
+    from bot.spans import Span
+
 _DIGIT = {
     "一": 1,
     "二": 2,
@@ -26,13 +27,6 @@ _DIGIT = {
     "八": 8,
     "九": 9,
     "十": 10,
-}
-
-# Day names a persona file may use in `availability.days`.
-DAY_NAMES: Dict[str, FrozenSet[int]] = {
-    **{name: frozenset({i}) for i, name in enumerate(WEEKDAY_NAMES)},
-    "周末": frozenset({5, 6}),
-    "工作日": frozenset({0, 1, 2, 3, 4}),
 }
 
 _OPTION_SPLIT = re.compile(r"还是|或者|或是|要么|或")
@@ -113,7 +107,11 @@ def part_of_clock(clock_text: str) -> Optional[str]:
 
 def proposed_slots(text: str, today: date, spans: Optional[Sequence[Span]] = None) -> List[Slot]:
     """Each option the trainee offers, in order; "周六上午还是下午" shares the day."""
-    spans = list(spans if spans is not None else extract(text))
+    if spans is None:
+        from bot.spans import extract  # spaCy and jieba load only when there is text to parse
+
+        spans = extract(text)
+    spans = list(spans)
     cuts = [m.start() for m in _OPTION_SPLIT.finditer(normalize(text))]
     groups: List[List[Span]] = [[] for _ in range(len(cuts) + 1)]
     for span in spans:

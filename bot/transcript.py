@@ -20,7 +20,7 @@ record_card: {...}              # `bot export` only: the trainee's record card a
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -28,16 +28,17 @@ import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
+from bot.errors import FieldError, yaml_line
+
 SPEAKERS = ("trainee", "customer")
 
 
-class TranscriptError(ValueError):
+class TranscriptError(FieldError):
     """A malformed transcript: names the file, the entry and what is wrong."""
 
     def __init__(self, path: str, entry: str, message: str, line: Optional[int] = None) -> None:
-        self.path, self.entry, self.message, self.line = path, entry, message, line
-        where = f"{path}:{line}" if line else path
-        super().__init__(f"{where}: {entry}: {message}")
+        super().__init__(entry, message, path, line)
+        self.entry = entry
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,20 @@ class CallInfo:
     persona: str = ""
     rings: Optional[int] = None  # inbound: rings before pick-up, when recorded (web widget)
 
+    @classmethod
+    def from_persona(cls, persona: Any, rings: Optional[int] = None) -> CallInfo:
+        """What a persona says about its call: the trainee's company and the customer's name."""
+        return cls(
+            direction=persona.direction,
+            company=persona.company,
+            company_aliases=persona.company_aliases,
+            address=persona.address,
+            customer_surname=persona.surname,
+            customer_honorific=persona.honorific,
+            persona=persona.id,
+            rings=rings,
+        )
+
 
 @dataclass(frozen=True)
 class Transcript:
@@ -69,10 +84,6 @@ class Transcript:
     @property
     def trainee_turns(self) -> List[Turn]:
         return [t for t in self.turns if t.speaker == "trainee"]
-
-    @property
-    def customer_turns(self) -> List[Turn]:
-        return [t for t in self.turns if t.speaker == "customer"]
 
     def to_yaml(self, **sections: Any) -> str:
         """The file; `sections` are extra top-level entries (an export's scorecard, record card)."""
@@ -96,16 +107,6 @@ class Transcript:
         return {"call": call, "turns": turns}
 
 
-def _line(node: Any, key: Any = None) -> Optional[int]:
-    try:
-        lc = node.lc
-        if key is not None:
-            return (lc.key(key) if isinstance(node, dict) else lc.item(key))[0] + 1
-        return lc.line + 1
-    except (AttributeError, KeyError, IndexError, TypeError):
-        return None
-
-
 def load_transcript(path: Path, personas=None) -> Transcript:
     """Read one transcript file; TranscriptError names the entry that is wrong."""
     name = str(path)
@@ -127,7 +128,7 @@ def parse_transcript(root: Any, name: str = "<transcript>", personas=None) -> Tr
     call_node = root.get("call")
     if not isinstance(call_node, dict):
         raise TranscriptError(
-            name, "call", "is required and must be a mapping", _line(root, "call") if "call" in root else None
+            name, "call", "is required and must be a mapping", yaml_line(root, "call") if "call" in root else None
         )
     call = _call_info(call_node, name, personas)
     turns_node = root.get("turns")
@@ -136,13 +137,13 @@ def parse_transcript(root: Any, name: str = "<transcript>", personas=None) -> Tr
             name,
             "turns",
             "must be a non-empty list of {trainee: ...} / {customer: ...} entries",
-            _line(root, "turns") if "turns" in root else None,
+            yaml_line(root, "turns") if "turns" in root else None,
         )
     turns: List[Turn] = []
     hangup: Optional[str] = None
     for i, entry in enumerate(turns_node):
         where = f"turns[{i + 1}]"
-        line = _line(turns_node, i)
+        line = yaml_line(turns_node, i)
         if not isinstance(entry, dict) or len(entry) != 1:
             raise TranscriptError(name, where, "must have exactly one key: trainee, customer or hangup", line)
         ((speaker, value),) = entry.items()
@@ -169,7 +170,7 @@ def _call_info(node: Dict[str, Any], name: str, personas) -> CallInfo:
         if value is None:
             return default
         if not isinstance(value, (str, int)):
-            raise TranscriptError(name, f"call.{key}", "must be a string", _line(node, key))
+            raise TranscriptError(name, f"call.{key}", "must be a string", yaml_line(node, key))
         return str(value)
 
     values: Dict[str, Any] = {}
@@ -181,23 +182,16 @@ def _call_info(node: Dict[str, Any], name: str, personas) -> CallInfo:
             persona = (personas or default_registry()).get(persona_id)
         except UnknownPersona:
             raise TranscriptError(
-                name, "call.persona", f"unknown or invalid persona {persona_id!r}", _line(node, "persona")
+                name, "call.persona", f"unknown or invalid persona {persona_id!r}", yaml_line(node, "persona")
             ) from None
-        values = dict(
-            direction=persona.direction,
-            company=persona.company,
-            company_aliases=persona.company_aliases,
-            address=persona.address,
-            customer_surname=persona.surname,
-            customer_honorific=persona.honorific,
-        )
+        values = asdict(CallInfo.from_persona(persona))
     direction = text("direction", values.get("direction", ""))
     if direction not in ("inbound", "outbound"):
         raise TranscriptError(
             name,
             "call.direction",
             f"must be inbound or outbound, got {direction!r}",
-            _line(node, "direction") if "direction" in node else None,
+            yaml_line(node, "direction") if "direction" in node else None,
         )
     company = text("company", values.get("company", ""))
     if not company:
@@ -206,14 +200,18 @@ def _call_info(node: Dict[str, Any], name: str, personas) -> CallInfo:
     if isinstance(aliases, str):
         aliases = [aliases]
     if not isinstance(aliases, (list, tuple)) or not all(isinstance(a, str) for a in aliases):
-        raise TranscriptError(name, "call.company_aliases", "must be a list of strings", _line(node, "company_aliases"))
+        raise TranscriptError(
+            name, "call.company_aliases", "must be a list of strings", yaml_line(node, "company_aliases")
+        )
     rings = node.get("rings")
     if rings is not None and (not isinstance(rings, int) or isinstance(rings, bool) or rings < 0):
-        raise TranscriptError(name, "call.rings", f"must be a whole number >= 0, got {rings!r}", _line(node, "rings"))
+        raise TranscriptError(
+            name, "call.rings", f"must be a whole number >= 0, got {rings!r}", yaml_line(node, "rings")
+        )
     customer = node.get("customer") or {}
     if not isinstance(customer, dict):
         raise TranscriptError(
-            name, "call.customer", "must be a mapping with surname and honorific", _line(node, "customer")
+            name, "call.customer", "must be a mapping with surname and honorific", yaml_line(node, "customer")
         )
     return CallInfo(
         direction=direction,

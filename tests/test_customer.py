@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from bot.customer.simulator import MONOLOGUE_CHARS, Customer, TraineeTurn
+from bot.customer.simulator import Customer, TraineeTurn, monologue_chars
 from bot.personas import default_registry
 
 SUNDAY = date(2026, 11, 22)
@@ -113,7 +113,7 @@ def test_ignoring_questions_and_rudeness_exhaust_patience_and_the_customer_hangs
 
 def test_a_monologue_talks_over_the_customer():
     c = greeted()
-    reply = c.react_to_answer(T("我跟您说" * (MONOLOGUE_CHARS // 4 + 1), "answer_price"))
+    reply = c.react_to_answer(T("我跟您说" * (monologue_chars() // 4 + 1), "answer_price"))
     assert any(line in reply.text for line in PERSONA.lines["talked_over"])
     assert c.state.patience == PERSONA.patience - 1
 

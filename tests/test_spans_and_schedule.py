@@ -8,6 +8,7 @@ import pytest
 
 from bot.schedule import cn_number, proposed_slots
 from bot.spans import extract, split_addressee
+from bot.words import HONORIFIC_BY_GENDER, HONORIFICS
 
 SUNDAY = date(2026, 11, 22)
 
@@ -64,3 +65,16 @@ def test_shared_day_in_either_or():
 def test_vague_invitation_has_no_concrete_slot():
     assert not any(s.concrete for s in proposed_slots("欢迎您有空过来看看", SUNDAY))
     assert not proposed_slots("这周末过来吧", SUNDAY)[0].concrete
+
+
+def test_the_default_honorifics_are_ones_the_grader_hears():
+    assert set(HONORIFIC_BY_GENDER.values()) <= set(HONORIFICS)
+    assert [s.text for s in extract("王先生，李女士")] == ["王先生", "李女士"]
+
+
+def test_loading_personas_and_schedule_does_not_load_spacy():
+    import subprocess
+    import sys
+
+    code = "import sys, bot.personas, bot.schedule, bot.words; print('spacy' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"

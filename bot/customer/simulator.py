@@ -11,15 +11,16 @@ import random
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any, Dict, List, Optional, Sequence
 
 from bot.customer.state import CallState
 from bot.personas.model import Persona
 from bot.schedule import Slot, describe_window, proposed_slots
 from bot.text import normalize
-from bot.topics import answers
+from bot.topics import TOPIC_TABLE, answers
+from bot.words import PARTS
 
-MONOLOGUE_CHARS = 150  # a turn longer than this talks over the customer (自己一个劲地说)
 MAX_TRAINEE_TURNS = 40  # the call drags on: the customer leaves
 # What a trainee may do while the customer says it's not a good moment.
 WHILE_BUSY = frozenset(
@@ -27,16 +28,14 @@ WHILE_BUSY = frozenset(
 )
 POLITE_GREETING = re.compile(r"您好|你好|早上好|下午好|晚上好")
 PHONE_REASON = re.compile(r"通知|发给您|发您|寄|资料|优惠|活动|联系您|方便联系|以便|回访|确认|提醒|短信|微信")
-TOPIC_WORDS = {
-    "price": "价格",
-    "models": "车型",
-    "configuration": "配置",
-    "test_drive": "试驾",
-    "location": "地址",
-    "hours": "营业时间",
-    "finance": "付款方式",
-    "delivery": "交付时间",
-}
+
+
+@lru_cache(maxsize=1)
+def monologue_chars() -> int:
+    """A turn longer than the rubric's monologue limit talks over the customer (自己一个劲地说)."""
+    from bot.grading.rubric import load_rubric  # the grader's package: loaded on the first turn, not on import
+
+    return load_rubric().monologue_chars
 
 
 @dataclass(frozen=True)
@@ -109,7 +108,7 @@ class Customer:
         if item and item.followups:
             rng = random.Random(f"{self.state.seed}:{self.state.trainee_turns}:followup")
             return self.persona.fill(rng.choice(item.followups))
-        return f"那{TOPIC_WORDS.get(topic, '这个')}呢？"
+        return f"那{TOPIC_TABLE[topic].word if topic in TOPIC_TABLE else '这个'}呢？"
 
     def _mark_answered(self, topic: str) -> None:
         if topic not in self.state.answered:
@@ -130,10 +129,9 @@ class Customer:
         reply = Reply()
         if turn is not None:
             self.state.trainee_turns += 1
-            if len(normalize(turn.text)) > MONOLOGUE_CHARS:
+            if len(normalize(turn.text)) > monologue_chars():
                 self.state.patience -= 1
                 reply.lines.append(self.line("talked_over"))
-        self.state.started = True
         if turn is not None and self.persona.address and normalize(self.persona.address) in normalize(turn.text):
             # The address answers "你们在哪？" whatever else the turn does (找我小李就行 reads as give_contact).
             self.state.address_known = True
@@ -277,7 +275,7 @@ class Customer:
 
     def _counter(self, rejected: Slot) -> str:
         window = self.persona.availability[0]
-        part = sorted(window.parts, key=["上午", "中午", "下午", "晚上"].index)[0]
+        part = sorted(window.parts, key=PARTS.index)[0]
         return self.line(
             "invited_counter", rejected=rejected.words, offer=describe_window(window.days, part, self.today)
         )

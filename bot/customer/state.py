@@ -12,7 +12,6 @@ class CallState:
     seed: int
     call_date: str  # ISO date: resolves "明天" / "周六" the same way on replay
     patience: int
-    started: bool = False  # the first trainee turn (inbound) or the pick-up (outbound) happened
     trainee_turns: int = 0
     agenda_index: int = 0
     pending: Optional[str] = None  # the topic of the customer's open question

@@ -14,6 +14,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 import cn2an
 
 from bot.customer.state import CallState
+from bot.errors import FieldError
 from bot.personas.model import CUSTOMER_CLASSES, Persona
 from bot.schedule import proposed_slots
 from bot.text import normalize
@@ -44,12 +45,8 @@ NUMBER = re.compile(r"(\d+(?:\.\d+)?)\s*(百万|万|w|W|千|k|K)?")
 SCALE = {"百万": 1_000_000, "万": 10_000, "w": 10_000, "W": 10_000, "千": 1_000, "k": 1_000, "K": 1_000}
 
 
-class RecordCardError(ValueError):
+class RecordCardError(FieldError):
     """A record card that can't be checked: names the field."""
-
-    def __init__(self, field: str, message: str) -> None:
-        self.field, self.message = field, message
-        super().__init__(f"{field}: {message}")
 
 
 @dataclass(frozen=True)

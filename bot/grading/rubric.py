@@ -9,6 +9,7 @@ from typing import Dict, Mapping, Tuple
 
 import yaml
 
+from bot.errors import FieldError
 from bot.text import normalize
 
 CRITERIA = (
@@ -36,16 +37,16 @@ PHRASE_LISTS = (
     "rash_promises",
     "fillers",
     "rude",
-    "apology",
     "kept_waiting",
 )
+# The numbers live in the rubric file only; each is required there.
+THRESHOLDS = ("max_fillers", "monologue_chars", "closing_window", "max_rings")
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "rubric.yml"
 
 
-class RubricError(ValueError):
+class RubricError(FieldError):
     def __init__(self, path: str, field: str, message: str) -> None:
-        self.path, self.field = path, field
-        super().__init__(f"{path}: {field}: {message}")
+        super().__init__(field, message, path)
 
 
 @dataclass(frozen=True)
@@ -110,10 +111,12 @@ def load_rubric(path: Path = DEFAULT_PATH) -> Rubric:
 
     phrases = _string_lists(name, data.get("phrases"), "phrases", PHRASE_LISTS)
     topics = _string_lists(name, data.get("question_topics"), "question_topics", None)
-    thresholds = data.get("thresholds") or {}
+    thresholds = data.get("thresholds")
+    if not isinstance(thresholds, dict):
+        raise RubricError(name, "thresholds", f"must be a mapping of {', '.join(THRESHOLDS)}")
     values = {}
-    for key, default in (("max_fillers", 3), ("monologue_chars", 150), ("closing_window", 2), ("max_rings", 3)):
-        value = thresholds.get(key, default)
+    for key in THRESHOLDS:
+        value = thresholds.get(key)
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             raise RubricError(name, f"thresholds.{key}", f"must be a whole number >= 1, got {value!r}")
         values[key] = value

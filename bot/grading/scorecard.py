@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Tuple
 
 
@@ -37,7 +37,6 @@ class CriterionResult:
 class Scorecard:
     criteria: List[CriterionResult]
     file: Optional[str] = None
-    extra: Dict[str, Any] = field(default_factory=dict)
     rubric_version: str = ""
 
     @property
@@ -74,7 +73,6 @@ class Scorecard:
             max_score=self.max_score,
             rubric_version=self.rubric_version,
             criteria=[c.to_dict() for c in self.criteria],
-            **self.extra,
         )
         return data
 

@@ -8,33 +8,30 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import YAMLError
 
-from bot.customer.lines import DEFAULT_LINES, LINE_KEYS
+from bot.errors import FieldError, yaml_line
+from bot.personas.lines import DEFAULT_LINES, LINE_KEYS
 from bot.personas.model import (
     CUSTOMER_CLASSES,
     DIFFICULTIES,
     DIRECTIONS,
-    HONORIFIC_BY_GENDER,
-    TOPICS,
     AgendaItem,
     Availability,
     Persona,
 )
-from bot.schedule import DAY_NAMES, PARTS
+from bot.topics import TOPICS
+from bot.words import DAY_NAMES, HONORIFIC_BY_GENDER, MOBILE, PARTS
 
-PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
-class PersonaError(ValueError):
+class PersonaError(FieldError):
     """A persona file problem: `path:line: field: message`."""
 
     def __init__(self, path: str, line: Optional[int], field: str, message: str) -> None:
-        self.path, self.line, self.field, self.message = path, line, field, message
-        where = f"{path}:{line}" if line else path
-        super().__init__(f"{where}: {field}: {message}")
+        super().__init__(field, message, path, line)
 
 
 class _Reader:
@@ -44,7 +41,7 @@ class _Reader:
         self.path = path
 
     def fail(self, node: Any, key: Any, field: str, message: str) -> PersonaError:
-        return PersonaError(self.path, _line_of(node, key), field, message)
+        return PersonaError(self.path, yaml_line(node, key), field, message)
 
     def get(
         self, node: CommentedMap, key: str, field: str, kind: type, required: bool = True, default: Any = None
@@ -124,18 +121,6 @@ def _kind_name(kind: type) -> str:
     )
 
 
-def _line_of(node: Any, key: Any) -> Optional[int]:
-    """1-based line of `key` in `node` (or of the node itself)."""
-    try:
-        if key is not None and isinstance(node, CommentedMap) and key in node:
-            return node.lc.key(key)[0] + 1
-        if key is not None and isinstance(node, CommentedSeq):
-            return node.lc.item(key)[0] + 1
-        return node.lc.line + 1
-    except (AttributeError, KeyError, IndexError, TypeError):
-        return None
-
-
 def load_persona(path: Path) -> Persona:
     """Parse and validate a persona file; raises PersonaError naming file, line and field."""
     name = str(path)
@@ -171,7 +156,7 @@ def _build(r: _Reader, root: CommentedMap, path: Path) -> Persona:
         customer, "honorific", "customer.honorific", str, required=False, default=HONORIFIC_BY_GENDER[gender]
     )
     phone = r.get(customer, "phone", "customer.phone", str)
-    if not PHONE_RE.match(phone):
+    if not (phone.isdigit() and re.fullmatch(MOBILE, phone)):
         raise r.fail(customer, "phone", "customer.phone", "must be an 11-digit mobile number like 13912345678")
     surname = r.get(customer, "surname", "customer.surname", str)
     if not re.fullmatch(r"[\u4e00-\u9fff]{1,2}", surname):

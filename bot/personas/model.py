@@ -3,24 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, FrozenSet, Mapping, Optional, Tuple
-
-# Topics a customer can raise, in the vocabulary of call-standard.md.
-TOPICS = (
-    "price",
-    "models",
-    "configuration",
-    "test_drive",
-    "location",
-    "hours",
-    "finance",
-    "delivery",
-)
+from typing import Dict, FrozenSet, Mapping, Tuple
 
 DIRECTIONS = ("inbound", "outbound")
 DIFFICULTIES = ("easy", "normal", "hard")
 CUSTOMER_CLASSES = ("A", "B", "C", "D", "E")
-HONORIFIC_BY_GENDER = {"male": "先生", "female": "女士"}
 
 
 @dataclass(frozen=True)
@@ -38,9 +25,6 @@ class Availability:
 
     days: FrozenSet[int]
     parts: FrozenSet[str]
-
-    def allows(self, weekday: Optional[int], part: Optional[str]) -> bool:
-        return (weekday is None or weekday in self.days) and (part is None or part in self.parts)
 
 
 @dataclass(frozen=True)

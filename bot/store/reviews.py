@@ -9,6 +9,7 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from bot.errors import ProblemsError
 from bot.grading.scorecard import LABELS
 from bot.store.calls import current_scorecard
 from bot.store.database import Database
@@ -17,12 +18,8 @@ from bot.store.schema import Assignment, Call, CriterionRow, Review, ScorecardRo
 MAX_COMMENT_CHARS = 1000
 
 
-class ReviewError(ValueError):
+class ReviewError(ProblemsError):
     """A refused review: every problem as (field, message)."""
-
-    def __init__(self, problems: List[tuple]) -> None:
-        self.problems = problems
-        super().__init__("; ".join(f"{f}: {m}" for f, m in problems))
 
 
 def auto_verdicts(call: Call) -> Dict[str, bool]:

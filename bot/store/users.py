@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from bot.errors import FieldError
 from bot.store.database import Database
 from bot.store.schema import ROLES, LoginFailure, Setting, User, utcnow
 
@@ -24,12 +25,8 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
 
-class UserError(ValueError):
+class UserError(FieldError):
     """A refused account change: names the field."""
-
-    def __init__(self, field: str, message: str) -> None:
-        self.field, self.message = field, message
-        super().__init__(f"{field}: {message}")
 
 
 class LoginThrottled(Exception):

@@ -7,21 +7,12 @@ import os
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
-from bot.customer.lines import DEFAULT_LINES
+from bot.personas.lines import DEFAULT_LINES
 from bot.personas.loader import PersonaError
 from bot.personas.model import Persona
+from bot.topics import TOPIC_TABLE
 from bot.web.views.scenarios import persona_card
 
-TOPIC_LABELS = {
-    "price": "价格",
-    "models": "车型/户型",
-    "configuration": "配置",
-    "test_drive": "试驾/看样",
-    "location": "位置",
-    "hours": "营业时间",
-    "finance": "付款/贷款",
-    "delivery": "交付/进度",
-}
 # Lines shown when the persona overrides none: the ones a trainee hears first and last.
 FIRST_LINES = ("opening", "greeted_well", "name_given", "phone_given", "goodbye")
 MAX_LINES = 6
@@ -38,7 +29,7 @@ def preview(persona: Persona) -> Dict[str, Any]:
         "needs": dict(persona.needs),
         "agenda": [
             {
-                "topic": TOPIC_LABELS.get(item.topic, item.topic),
+                "topic": TOPIC_TABLE[item.topic].label if item.topic in TOPIC_TABLE else item.topic,
                 "asks": list(item.asks),
                 "followups": list(item.followups),
             }
