@@ -11,7 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.call import grade_and_store, load_customer, send, send_scorecard, trainee_turn
+from actions.tracker_io import grade_and_store, load_customer, send, send_scorecard, trainee_turn
 from bot.customer.simulator import Customer, Reply, TraineeTurn
 from bot.personas.registry import UnknownPersona
 

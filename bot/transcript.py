@@ -19,16 +19,12 @@ record_card: {...}              # `bot export` only: the trainee's record card a
 
 from __future__ import annotations
 
-import io
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
-import yaml
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
-
 from bot.errors import FieldError, yaml_line
+from bot.yaml_io import YAMLError, dump, load_lines
 
 SPEAKERS = ("trainee", "customer")
 
@@ -87,7 +83,7 @@ class Transcript:
 
     def to_yaml(self, **sections: Any) -> str:
         """The file; `sections` are extra top-level entries (an export's scorecard, record card)."""
-        return yaml.safe_dump({**self.to_data(), **sections}, allow_unicode=True, sort_keys=False, width=1000)
+        return dump({**self.to_data(), **sections})
 
     def to_data(self) -> Dict[str, Any]:
         call: Dict[str, Any] = {"direction": self.call.direction, "company": self.call.company}
@@ -111,7 +107,7 @@ def load_transcript(path: Path, personas=None) -> Transcript:
     """Read one transcript file; TranscriptError names the entry that is wrong."""
     name = str(path)
     try:
-        root = YAML(typ="rt").load(io.StringIO(Path(path).read_text(encoding="utf-8")))
+        root = load_lines(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
         raise TranscriptError(name, "file", f"cannot be read: {error}") from error
     except YAMLError as error:

@@ -7,7 +7,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.opencc_component import TraditionalToSimplified
-from bot.text import normalize
+from bot.language.text import normalize
 
 
 def component() -> TraditionalToSimplified:

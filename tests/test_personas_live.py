@@ -10,7 +10,7 @@ from typing import Any, Dict, List
 import pytest
 
 from bot.personas import default_registry
-from bot.schedule import WEEKDAY_NAMES
+from bot.language.schedule import WEEKDAY_NAMES
 
 pytestmark = pytest.mark.servers
 

@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from bot.schedule import cn_number, proposed_slots
-from bot.spans import extract, split_addressee
-from bot.words import HONORIFIC_BY_GENDER, HONORIFICS
+from bot.language.schedule import cn_number, proposed_slots
+from bot.language.spans import extract, split_addressee
+from bot.language.words import HONORIFIC_BY_GENDER, HONORIFICS
 
 SUNDAY = date(2026, 11, 22)
 
@@ -76,5 +76,5 @@ def test_loading_personas_and_schedule_does_not_load_spacy():
     import subprocess
     import sys
 
-    code = "import sys, bot.personas, bot.schedule, bot.words; print('spacy' in sys.modules)"
+    code = "import sys, bot.personas, bot.language.schedule, bot.language.words; print('spacy' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"

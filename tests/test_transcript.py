@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.calls import turns_from_events
+from bot.tracker_events import turns_from_events
 from bot.transcript import TranscriptError, load_transcript, parse_transcript
 
 FIXTURES = Path(__file__).parent / "fixtures" / "transcripts"
@@ -91,7 +91,7 @@ def test_rings_round_trip_and_bad_rings_are_named(tmp_path):
 
 
 def test_a_start_call_in_the_middle_of_a_call_drops_nothing():
-    from bot.calls import turns_from_events
+    from bot.tracker_events import turns_from_events
 
     def user(text, intent):
         return {"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}}

@@ -8,10 +8,9 @@ import time
 from pathlib import Path
 from typing import Dict, List, Optional, TextIO, Tuple
 
-import yaml
-
 from bot.grading.rubric import CORE, CRITERIA
 from bot.transcript import load_transcript
+from bot.yaml_io import load_plain
 
 MIN_CORE_AGREEMENT = 0.95
 
@@ -21,7 +20,7 @@ def labelled_files(folder: Path) -> List[Path]:
 
 
 def labels_of(path: Path) -> Dict[str, bool]:
-    data = yaml.safe_load(path.read_text("utf-8")) or {}
+    data = load_plain(path.read_text("utf-8")) or {}
     labels = data.get("labels") or {}
     missing = [c for c in CORE if not isinstance(labels.get(c), bool)]
     if missing:

@@ -15,11 +15,11 @@ from functools import lru_cache
 from typing import Any, Dict, List, Optional, Sequence
 
 from bot.customer.state import CallState
+from bot.language.schedule import Slot, describe_window, proposed_slots
+from bot.language.text import normalize
+from bot.language.topics import TOPIC_TABLE, answers
+from bot.language.words import PARTS
 from bot.personas.model import Persona
-from bot.schedule import Slot, describe_window, proposed_slots
-from bot.text import normalize
-from bot.topics import TOPIC_TABLE, answers
-from bot.words import PARTS
 
 MAX_TRAINEE_TURNS = 40  # the call drags on: the customer leaves
 # What a trainee may do while the customer says it's not a good moment.

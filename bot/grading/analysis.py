@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Sequence, Tuple
 
-from bot.spans import Span, extract
-from bot.text import normalize
+from bot.language.spans import Span, extract
+from bot.language.text import normalize
 from bot.transcript import Transcript, Turn
 
 # text -> {"intent": {"name": ...}, "entities": [...]} (Rasa parse data)

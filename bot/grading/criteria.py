@@ -11,10 +11,10 @@ from typing import Callable, Dict, Iterable, List, Optional, Tuple
 from bot.grading.analysis import ReadTurn
 from bot.grading.rubric import Rubric
 from bot.grading.scorecard import CriterionResult, Evidence
-from bot.schedule import proposed_slots
-from bot.spans import COMPOUND_SURNAMES, SINGLE_SURNAMES, split_addressee
-from bot.text import normalize
-from bot.topics import ANSWERS
+from bot.language.schedule import proposed_slots
+from bot.language.spans import COMPOUND_SURNAMES, SINGLE_SURNAMES, split_addressee
+from bot.language.text import normalize
+from bot.language.topics import ANSWERS
 from bot.transcript import Transcript
 
 QUESTION = re.compile(r"[？?]|吗|呢|多少|几|哪|什么|怎么|能不能|可不可以|有没有|是不是")
@@ -29,7 +29,7 @@ INVITES = re.compile(r"(欢迎|邀请|请您|您).{0,10}(过来|回来|来|到)(
 REFERENCE_DATE = date(2026, 1, 5)  # for weekday arithmetic only: concreteness doesn't depend on it
 
 
-class Call:
+class CallReading:
     """What every criterion needs: the transcript, its turns read, the rubric."""
 
     def __init__(self, transcript: Transcript, turns: List[ReadTurn], rubric: Rubric) -> None:
@@ -82,7 +82,7 @@ class Call:
         ]
 
 
-def greeting(call: Call) -> CriterionResult:
+def greeting(call: CallReading) -> CriterionResult:
     first = call.trainee[0]
     missing = []
     if not call.rubric.has(first.text, "greeting"):
@@ -103,7 +103,7 @@ def greeting(call: Call) -> CriterionResult:
     return call.result("greeting", False, [first], f"第一句缺少{'、'.join(missing)}。标准：{call.standard('greeting')}")
 
 
-def _pickup_note(call: Call) -> str:
+def _pickup_note(call: CallReading) -> str:
     rings = call.transcript.call.rings
     if rings is None:
         return ""
@@ -112,7 +112,7 @@ def _pickup_note(call: Call) -> str:
     return f"铃响{rings}声才接听，已致歉。"
 
 
-def _customer_surname(call: Call) -> Tuple[Optional[str], Optional[ReadTurn]]:
+def _customer_surname(call: CallReading) -> Tuple[Optional[str], Optional[ReadTurn]]:
     """The surname and the customer turn that gave it (None turn: known before the call)."""
     info = call.info
     if info.direction == "outbound" and info.customer_surname:
@@ -124,7 +124,7 @@ def _customer_surname(call: Call) -> Tuple[Optional[str], Optional[ReadTurn]]:
     return None, None
 
 
-def _addressing(call: Call) -> List[Tuple[ReadTurn, str, str]]:
+def _addressing(call: CallReading) -> List[Tuple[ReadTurn, str, str]]:
     """(turn, surname, honorific) for each time a trainee addresses someone as 王先生."""
     found = []
     for turn in call.trainee:
@@ -136,7 +136,7 @@ def _addressing(call: Call) -> List[Tuple[ReadTurn, str, str]]:
     return found
 
 
-def name_capture(call: Call) -> CriterionResult:
+def name_capture(call: CallReading) -> CriterionResult:
     surname, given_at = _customer_surname(call)
     asks = [t for t in call.trainee if t.intent == "ask_name" or ASKS_NAME.search(t.text)]
     addressed = _addressing(call)
@@ -171,7 +171,7 @@ def name_capture(call: Call) -> CriterionResult:
     return call.result("name_capture", True, evidence, f"得知客户姓{surname}，并称呼「{s}{h}」。")
 
 
-def invitation(call: Call) -> CriterionResult:
+def invitation(call: CallReading) -> CriterionResult:
     invites = call.invite_turns()
     if not invites:
         return call.result("invitation", False, [], f"没有邀请客户来店或约定见面。标准：{call.standard('invitation')}")
@@ -198,7 +198,7 @@ def invitation(call: Call) -> CriterionResult:
     return call.result("invitation", True, [invites[0], *(trainee_timed[-1:]), placed[0]], "邀约明确了时间和地点。")
 
 
-def closing(call: Call) -> CriterionResult:
+def closing(call: CallReading) -> CriterionResult:
     window = call.trainee[-call.rubric.closing_window :]
     thanked = [t for t in window if call.rubric.has(t.text, "thanks")]
     farewell = [t for t in window if t.intent == "goodbye" or call.rubric.has(t.text, "goodbye")]
@@ -221,7 +221,7 @@ NOT_A_NEEDS_QUESTION = re.compile(
 )
 
 
-def _needs_questions(call: Call, turn: ReadTurn) -> List[str]:
+def _needs_questions(call: CallReading, turn: ReadTurn) -> List[str]:
     """Questions about the customer's situation: what they want, use, budget, timing, layout..."""
     found = []
     for sentence in SENTENCE.findall(turn.text):
@@ -237,14 +237,14 @@ def _needs_questions(call: Call, turn: ReadTurn) -> List[str]:
     return found
 
 
-def needs_discovery(call: Call) -> CriterionResult:
+def needs_discovery(call: CallReading) -> CriterionResult:
     asks = [t for t in call.trainee if t.intent == "ask_needs" or _needs_questions(call, t)]
     if asks:
         return call.result("needs_discovery", True, asks[:2], "询问了客户的需求。")
     return call.result("needs_discovery", False, [], f"没有询问客户需求。标准：{call.standard('needs_discovery')}")
 
 
-def _topic(call: Call, text: str) -> Optional[str]:
+def _topic(call: CallReading, text: str) -> Optional[str]:
     if not QUESTION.search(text):
         return None
     return next((topic for topic, words in call.rubric.topics.items() if any(w in text for w in words)), None)
@@ -266,7 +266,7 @@ ANSWER_WORDS = {
 }
 
 
-def _answers(call: Call, turn: ReadTurn, topic: str) -> bool:
+def _answers(call: CallReading, turn: ReadTurn, topic: str) -> bool:
     if turn.intent in ANSWERS.get(topic, ()) or any(w in turn.text for w in call.rubric.topics[topic]):
         return True
     pattern = ANSWER_WORDS.get(topic)
@@ -275,7 +275,7 @@ def _answers(call: Call, turn: ReadTurn, topic: str) -> bool:
     return bool(turn.labels(*ANSWER_SPANS.get(topic, ())))
 
 
-def question_handling(call: Call) -> CriterionResult:
+def question_handling(call: CallReading) -> CriterionResult:
     exaggerated = [
         t for t in call.trainee if call.rubric.has(t.text, "exaggerations") or call.rubric.has(t.text, "rash_promises")
     ]
@@ -310,7 +310,7 @@ def question_handling(call: Call) -> CriterionResult:
     return call.result("question_handling", True, answered, "客户的问题都得到了切题的回答。")
 
 
-def contact_exchange(call: Call) -> CriterionResult:
+def contact_exchange(call: CallReading) -> CriterionResult:
     asks = [
         t for t in call.trainee if t.intent == "ask_phone" or (ASKS_PHONE.search(t.text) and QUESTION.search(t.text))
     ]
@@ -326,7 +326,7 @@ def contact_exchange(call: Call) -> CriterionResult:
     return call.result("contact_exchange", False, asks[:1], f"{reason}。标准：{call.standard('contact_exchange')}")
 
 
-def confirmation(call: Call) -> CriterionResult:
+def confirmation(call: CallReading) -> CriterionResult:
     def facts(t: ReadTurn) -> List[str]:
         return [s.label for s in t.spans if s.label in ("DAY", "DATE", "PART", "CLOCK", "ADDRESS", "PLACE", "PHONE")]
 
@@ -351,7 +351,7 @@ def confirmation(call: Call) -> CriterionResult:
     )
 
 
-def courtesy(call: Call) -> CriterionResult:
+def courtesy(call: CallReading) -> CriterionResult:
     rubric = call.rubric
     problems: List[str] = []
     evidence: List[ReadTurn] = []
@@ -381,7 +381,7 @@ def courtesy(call: Call) -> CriterionResult:
     return call.result("courtesy", True, polite, "全程使用礼貌用语，没有触犯电话禁忌。")
 
 
-CRITERIA: Dict[str, Callable[[Call], CriterionResult]] = {
+CRITERIA: Dict[str, Callable[[CallReading], CriterionResult]] = {
     "greeting": greeting,
     "name_capture": name_capture,
     "invitation": invitation,

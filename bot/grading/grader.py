@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Optional
 
 from bot.grading.analysis import Parse, read
-from bot.grading.criteria import CRITERIA, Call
+from bot.grading.criteria import CRITERIA, CallReading
 from bot.grading.rubric import Rubric, load_rubric
 from bot.grading.scorecard import Scorecard
 from bot.transcript import Transcript
@@ -17,7 +17,7 @@ class Grader:
         self.rubric = rubric or load_rubric()
 
     def grade(self, transcript: Transcript, file: Optional[str] = None) -> Scorecard:
-        call = Call(transcript, read(transcript, self.parse), self.rubric)
+        call = CallReading(transcript, read(transcript, self.parse), self.rubric)
         if not call.trainee:  # hung up before saying a word
             return Scorecard(
                 criteria=[call.result(cid, False, [], "通话中没有销售一方的发言，无法通过。") for cid in CRITERIA],

@@ -15,9 +15,9 @@ import cn2an
 
 from bot.customer.state import CallState
 from bot.errors import FieldError
+from bot.language.schedule import proposed_slots
+from bot.language.text import normalize
 from bot.personas.model import CUSTOMER_CLASSES, Persona
-from bot.schedule import proposed_slots
-from bot.text import normalize
 
 # Seed 001 (truck service station): what each class means and how often to call back.
 CADENCE: Mapping[str, Tuple[str, str]] = {

@@ -7,10 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, Mapping, Tuple
 
-import yaml
-
 from bot.errors import FieldError
-from bot.text import normalize
+from bot.language.text import normalize
+from bot.yaml_io import YAMLError, load_plain
 
 CRITERIA = (
     "greeting",
@@ -81,8 +80,8 @@ def load_rubric(path: Path = DEFAULT_PATH) -> Rubric:
     name = str(path)
     try:
         raw = Path(path).read_text(encoding="utf-8")
-        data = yaml.safe_load(raw)
-    except (OSError, yaml.YAMLError) as error:
+        data = load_plain(raw)
+    except (OSError, YAMLError) as error:
         raise RubricError(name, "file", str(error)) from error
     if not isinstance(data, dict):
         raise RubricError(name, "file", "must be a mapping")

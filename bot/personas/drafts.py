@@ -8,7 +8,6 @@ it back. An invalid draft may be saved, never published.
 
 from __future__ import annotations
 
-import io
 import os
 import re
 import tempfile
@@ -17,12 +16,11 @@ from pathlib import Path
 from threading import Lock
 from typing import List, Optional, Tuple
 
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
-from ruamel.yaml.error import YAMLError
 
 from bot.personas.loader import ID_RE, PersonaError, load_persona
 from bot.personas.model import Persona
+from bot.yaml_io import YAMLError, load_lines
 
 DRAFTS = "drafts"
 MAX_ID_CHARS = 64
@@ -137,7 +135,7 @@ def id_in_text(text: str) -> str:
     found: object = None
     line: Optional[int] = None
     try:
-        root = YAML(typ="rt").load(io.StringIO(text))
+        root = load_lines(text)
         if isinstance(root, CommentedMap) and "id" in root:
             found, line = root["id"], root.lc.key("id")[0] + 1
     except (YAMLError, RecursionError):

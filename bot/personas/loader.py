@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
-from ruamel.yaml.error import YAMLError
 
 from bot.errors import FieldError, yaml_line
+from bot.language.topics import TOPICS
+from bot.language.words import DAY_NAMES, HONORIFIC_BY_GENDER, MOBILE, PARTS
 from bot.personas.lines import DEFAULT_LINES, LINE_KEYS
 from bot.personas.model import (
     CUSTOMER_CLASSES,
@@ -21,8 +20,7 @@ from bot.personas.model import (
     Availability,
     Persona,
 )
-from bot.topics import TOPICS
-from bot.words import DAY_NAMES, HONORIFIC_BY_GENDER, MOBILE, PARTS
+from bot.yaml_io import YAMLError, load_lines
 
 ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -129,7 +127,7 @@ def load_persona(path: Path) -> Persona:
     except (OSError, UnicodeDecodeError) as error:
         raise PersonaError(name, None, "file", f"cannot be read: {error}") from error
     try:
-        root = YAML(typ="rt").load(io.StringIO(text))
+        root = load_lines(text)
     except YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         raise PersonaError(

@@ -9,8 +9,6 @@ import json
 from typing import Any, Dict, List
 
 from aiohttp import web
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
 
 from bot.cli.export import export_yaml
 from bot.grading import Grader
@@ -24,6 +22,7 @@ from bot.web.errors import ApiError
 from bot.web.pages import page_visitor, render
 from bot.web.review.pages import REVIEWERS, _call
 from bot.web.views import blocking
+from bot.yaml_io import YAMLError, load_lines
 
 MAX_FILES = 50
 MAX_FILE_BYTES = 200 * 1024
@@ -57,7 +56,7 @@ async def import_calls(request: web.Request) -> web.Response:
             errors.append(f"{name}: 文件超过 {MAX_FILE_BYTES // 1024} KB")
             continue
         try:
-            transcript = parse_transcript(YAML(typ="rt").load(raw.decode("utf-8")), name, request.app["registry"])
+            transcript = parse_transcript(load_lines(raw.decode("utf-8")), name, request.app["registry"])
         except (TranscriptError, YAMLError, UnicodeDecodeError) as error:
             errors.append(str(error) if isinstance(error, TranscriptError) else f"{name}: {error}")
             continue

@@ -7,10 +7,10 @@ import os
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
+from bot.language.topics import TOPIC_TABLE
 from bot.personas.lines import DEFAULT_LINES
 from bot.personas.loader import PersonaError
 from bot.personas.model import Persona
-from bot.topics import TOPIC_TABLE
 from bot.web.views.scenarios import persona_card
 
 # Lines shown when the persona overrides none: the ones a trainee hears first and last.

@@ -1,6 +1,6 @@
 """The words and forms the customer and the grader look for: surnames, honorifics, days and parts of
 the day, clock times, dates, phone numbers, addresses and places. Plain data and regexes, no spaCy:
-persona validation and the web import this without loading a language model (`bot.spans` matches them)."""
+persona validation and the web import this without loading a language model (`bot.language.spans` matches them)."""
 
 from __future__ import annotations
 

@@ -15,7 +15,6 @@ from typing import Any, Dict, Optional
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.calls import transcript_from, turns_from_events
 from bot.customer.simulator import Customer, Reply, TraineeTurn
 from bot.customer.state import CallState
 from bot.grading import Grader, Scorecard
@@ -24,6 +23,7 @@ from bot.messages import MessageError, clean_metadata
 from bot.personas.registry import DEFAULT_PERSONA, default_registry
 from bot.store import calls as stored_calls
 from bot.store.database import database
+from bot.tracker_events import transcript_from, turns_from_events
 from bot.transcript import CallInfo
 
 log = logging.getLogger(__name__)

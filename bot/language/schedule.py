@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, FrozenSet, List, Optional, Sequence
 
-from bot.text import normalize
-from bot.words import DAY_NAMES, PARTS_OF_DAY, WEEKDAY_NAMES
+from bot.language.text import normalize
+from bot.language.words import DAY_NAMES, PARTS_OF_DAY, WEEKDAY_NAMES
 
 if TYPE_CHECKING:
-    from bot.spans import Span
+    from bot.language.spans import Span
 
 _DIGIT = {
     "一": 1,
@@ -108,7 +108,7 @@ def part_of_clock(clock_text: str) -> Optional[str]:
 def proposed_slots(text: str, today: date, spans: Optional[Sequence[Span]] = None) -> List[Slot]:
     """Each option the trainee offers, in order; "周六上午还是下午" shares the day."""
     if spans is None:
-        from bot.spans import extract  # spaCy and jieba load only when there is text to parse
+        from bot.language.spans import extract  # spaCy and jieba load only when there is text to parse
 
         spans = extract(text)
     spans = list(spans)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import List, Tuple
 
 import jieba
@@ -22,8 +21,8 @@ from spacy.matcher import Matcher
 from spacy.tokens import Span as SpacySpan
 from spacy.util import filter_spans
 
-from bot.text import normalize
-from bot.words import (
+from bot.language.text import normalize
+from bot.language.words import (
     ADDRESS_LEAD_RE,
     ADDRESS_RE,
     CLOCK_RE,
@@ -36,8 +35,9 @@ from bot.words import (
     PLACE_WORDS,
     SINGLE_SURNAMES,
 )
+from bot.settings import PROJECT_ROOT
 
-USER_DICT_DIR = Path(__file__).resolve().parent.parent / "data" / "jieba"
+USER_DICT_DIR = PROJECT_ROOT / "data" / "jieba"
 
 
 @dataclass(frozen=True)
