@@ -14,22 +14,10 @@ from aiohttp import FormData
 from bot.store import users
 from bot.web.trainer import add_routes
 from tests.conftest import PERSONAS
+from tests.test_persona_drafts import GOOD, line_of, variant
 
-GOOD = (PERSONAS / "car_showroom_inbound.yml").read_text("utf-8")
 XSS = "<img src=x onerror=alert(1)>"
 PASSWORD = "secret pass"
-
-
-def variant(persona_id: str, *replacements: tuple) -> str:
-    text = GOOD.replace("id: car_showroom_inbound", f"id: {persona_id}", 1)
-    for old, new in replacements:
-        assert old in text, old
-        text = text.replace(old, new, 1)
-    return text
-
-
-def line_of(text: str, needle: str) -> int:
-    return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
 
 
 def textarea(html: str) -> str:

@@ -216,15 +216,22 @@ def publish(folder: Path, persona_id: str) -> Persona:
     return persona
 
 
+def _published_and_free_draft(folder: Path, persona_id: str, exists: str) -> Tuple[Path, Path]:
+    """(published file, draft path) when the persona is published and has no draft yet."""
+    source, target = published_path(folder, persona_id), draft_path(folder, persona_id)
+    if source is None:
+        raise DraftError(f"no published persona {persona_id!r}", "not_found")
+    if target.exists():
+        raise DraftError(exists, "exists")
+    return source, target
+
+
 def unpublish(folder: Path, persona_id: str) -> Path:
     """Take a persona out of the lobby by renaming it back into drafts; returns the draft's path."""
-    target = draft_path(folder, persona_id)
     with _lock:
-        source = published_path(folder, persona_id)
-        if source is None:
-            raise DraftError(f"no published persona {persona_id!r}", "not_found")
-        if target.exists():
-            raise DraftError(f"a draft {persona_id!r} already exists: publish or delete it first", "exists")
+        source, target = _published_and_free_draft(
+            folder, persona_id, f"a draft {persona_id!r} already exists: publish or delete it first"
+        )
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(source, target)
     return target
@@ -233,13 +240,8 @@ def unpublish(folder: Path, persona_id: str) -> Path:
 def edit_published(folder: Path, persona_id: str) -> Path:
     """Copy a published persona into drafts to edit it; the published one stays playable until
     the draft is published over it. An existing draft is kept, not overwritten."""
-    target = draft_path(folder, persona_id)
     with _lock:
-        source = published_path(folder, persona_id)
-        if source is None:
-            raise DraftError(f"no published persona {persona_id!r}", "not_found")
-        if target.exists():
-            raise DraftError(f"a draft {persona_id!r} already exists", "exists")
+        source, target = _published_and_free_draft(folder, persona_id, f"a draft {persona_id!r} already exists")
         _write(target, source.read_text(encoding="utf-8"))
     return target
 
