@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from bot.grading.rubric import CORE, CRITERIA
+from bot.store.calls import made_between
 from bot.store.database import Database
 from bot.store.schema import Call, CriterionRow, Review, ScorecardRow
 
@@ -126,10 +127,7 @@ def _final_rows(filters: Filters):
         .outerjoin(human, human.id == latest.c.review_id)
         .where(Call.status == "ended")
     )
-    if filters.since:
-        query = query.where(Call.created_at >= datetime.combine(filters.since, datetime.min.time()))
-    if filters.until:
-        query = query.where(Call.created_at < datetime.combine(filters.until + timedelta(days=1), datetime.min.time()))
+    query = made_between(query, filters.since, filters.until)
     if filters.trainee:
         query = query.where(Call.trainee == filters.trainee)
     return query.subquery("final")

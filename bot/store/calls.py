@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import asdict
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Dict, List, Optional
 
 import sqlalchemy as sa
@@ -127,26 +127,34 @@ def release_hangup(db: Database, call_id: str) -> None:
         session.execute(sa.update(Call).where(Call.id == call_id, Call.status == "ending").values(status="live"))
 
 
-def stale_calls(
-    db: Database,
-    *,
-    idle_before: datetime,
-    ringing_before: datetime,
-    user_id: Optional[int] = None,
-    browser_id: Optional[str] = None,
-) -> List[Call]:
-    """Web calls to end: live and idle, or ringing unanswered; with an owner, all their open calls."""
-    query = sa.select(Call).where(Call.source == "widget", Call.status.in_(("ringing", "live")))
-    if user_id is not None or browser_id:
-        query = query.where(Call.user_id == user_id if user_id is not None else Call.browser_id == browser_id)
-    else:
-        active = sa.func.coalesce(Call.last_active_at, Call.answered_at, Call.created_at)
-        query = query.where(
-            sa.or_(
-                sa.and_(Call.status == "live", active < idle_before),
-                sa.and_(Call.status == "ringing", Call.created_at < ringing_before),
-            )
+_OPEN_WEB_CALLS = sa.select(Call).where(Call.source == "widget", Call.status.in_(("ringing", "live")))
+
+
+def made_between(query, since: Optional[date], until: Optional[date]):
+    """`query` limited to calls made from the day `since` through the day `until` (both whole days)."""
+    if since:
+        query = query.where(Call.created_at >= datetime.combine(since, datetime.min.time()))
+    if until:
+        query = query.where(Call.created_at < datetime.combine(until + timedelta(days=1), datetime.min.time()))
+    return query
+
+
+def open_calls_of(db: Database, *, user_id: Optional[int], browser_id: Optional[str]) -> List[Call]:
+    """An owner's web calls still ringing or live (ended when they start another)."""
+    owner = Call.user_id == user_id if user_id is not None else Call.browser_id == browser_id
+    with db.session() as session:
+        return list(session.scalars(_OPEN_WEB_CALLS.where(owner).limit(100)))
+
+
+def stale_calls(db: Database, *, idle_before: datetime, ringing_before: datetime) -> List[Call]:
+    """Web calls to end: live with no turn since `idle_before`, or unanswered since `ringing_before`."""
+    active = sa.func.coalesce(Call.last_active_at, Call.answered_at, Call.created_at)
+    query = _OPEN_WEB_CALLS.where(
+        sa.or_(
+            sa.and_(Call.status == "live", active < idle_before),
+            sa.and_(Call.status == "ringing", Call.created_at < ringing_before),
         )
+    )
     with db.session() as session:
         return list(session.scalars(query.limit(100)))
 

@@ -4,12 +4,13 @@ calls. The verdict that counts is the final one: the latest evaluator verdict, e
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
-from datetime import date, datetime, timedelta
+from datetime import date
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 import sqlalchemy as sa
 
 from bot.grading.rubric import CORE, CRITERIA
+from bot.store.calls import made_between
 from bot.store.database import Database
 from bot.store.schema import Call, CriterionRow, Review, ScorecardRow
 
@@ -131,10 +132,7 @@ def find_calls(db: Database, wanted: CallFilter, page_size: int = PAGE_SIZE) -> 
         query = query.where(Call.persona == wanted.persona)
     if wanted.failed:
         query = query.where(_final_verdict(wanted.failed).is_(False))
-    if wanted.since:
-        query = query.where(Call.created_at >= datetime.combine(wanted.since, datetime.min.time()))
-    if wanted.until:
-        query = query.where(Call.created_at < datetime.combine(wanted.until + timedelta(days=1), datetime.min.time()))
+    query = made_between(query, wanted.since, wanted.until)
     if wanted.kind != "all":
         query = query.where(Call.real_call.is_(wanted.kind == "real"))
     if wanted.state:

@@ -76,6 +76,12 @@ class Visitor:
             raise forbidden()
         return self.account
 
+    def owns(self, call) -> bool:
+        """The account that made the call, or (open practice) the browser that made it."""
+        if self.account is not None:
+            return call.user_id == self.account.id
+        return call.user_id is None and bool(self.browser_id) and call.browser_id == self.browser_id
+
     @property
     def reviews_calls(self) -> bool:
         return self.role in REVIEWERS

@@ -10,7 +10,7 @@ from bot.store import reviews
 from bot.store.schema import User
 from bot.web.pages import page_visitor, render
 from bot.web.review.call_view import call_context, verdicts_from_form
-from bot.web.review.pages import REVIEWERS, _call
+from bot.web.review.pages import REVIEWERS, finished_call
 from bot.web.views import blocking
 
 
@@ -57,7 +57,7 @@ async def assign(request: web.Request) -> web.Response:
 
 async def call_page(request: web.Request, errors=(), status: int = 200, posted=None) -> web.Response:
     who = await page_visitor(request, *REVIEWERS)
-    call = await _call(request)
+    call = await finished_call(request)
     if not await blocking(reviews.is_assigned, request.app["db"], call.id, who.account.id):
         raise web.HTTPForbidden(text="这通电话没有分配给你盲评", content_type="text/plain")
     context = await blocking(call_context, request.app["db"], call, True)
@@ -75,7 +75,7 @@ async def call_page(request: web.Request, errors=(), status: int = 200, posted=N
 
 async def submit(request: web.Request) -> web.Response:
     who = await page_visitor(request, *REVIEWERS)
-    call = await _call(request)
+    call = await finished_call(request)
     context = await blocking(call_context, request.app["db"], call, True)
     given, comments = verdicts_from_form(await request.post(), context["criteria"])
     try:

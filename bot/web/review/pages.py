@@ -13,7 +13,7 @@ from bot.store import queue, reviews
 from bot.store.schema import Call
 from bot.web.pages import page_visitor, render
 from bot.web.review.call_view import call_context, verdicts_from_form
-from bot.web.security import Visitor, visitor
+from bot.web.security import Member, visitor
 from bot.web.views import blocking
 
 REVIEWERS = ("evaluator", "admin")
@@ -59,19 +59,26 @@ SORT_LABELS = {
 }
 
 
-async def _call(request: web.Request) -> Call:
+async def finished_call(request: web.Request) -> Call:
+    """The finished call in the URL, or 404."""
     call = await blocking(store.get_call, request.app["db"], request.match_info["call_id"][:40])
     if call is None or call.status != "ended":
         raise web.HTTPNotFound(text="没有这通电话", content_type="text/plain")
     return call
 
 
+async def reviewable_call(request: web.Request, who: Member) -> Call:
+    """The call, unless this evaluator still owes it a blind review: then they see it blind."""
+    call = await finished_call(request)
+    if call.id in await blocking(reviews.open_assignments, request.app["db"], who.account.id):
+        raise web.HTTPFound(f"/review/blind/{call.id}")
+    return call
+
+
 async def call_page(request: web.Request, errors=(), status: int = 200, posted=None) -> web.Response:
     """The call; after a refused review, the form keeps what the evaluator chose and wrote."""
     who = await page_visitor(request, *REVIEWERS)
-    call = await _call(request)
-    if call.id in await blocking(reviews.open_assignments, request.app["db"], who.account.id):
-        raise web.HTTPFound(f"/review/blind/{call.id}")  # blind until their own review is in
+    call = await reviewable_call(request, who)
     context = await blocking(call_context, request.app["db"], call)
     return await render(
         request,
@@ -87,9 +94,7 @@ async def call_page(request: web.Request, errors=(), status: int = 200, posted=N
 
 async def submit_review(request: web.Request) -> web.Response:
     who = await page_visitor(request, *REVIEWERS)
-    call = await _call(request)
-    if call.id in await blocking(reviews.open_assignments, request.app["db"], who.account.id):
-        raise web.HTTPFound(f"/review/blind/{call.id}")
+    call = await reviewable_call(request, who)
     context = await blocking(call_context, request.app["db"], call)
     given, comments = verdicts_from_form(await request.post(), context["criteria"])
     try:
@@ -102,16 +107,10 @@ async def submit_review(request: web.Request) -> web.Response:
 # -- the trainee's own call: the reviewed result, the comments, and disputes --------------------
 
 
-def _owns(who: Visitor, call: Call) -> bool:
-    if who.account is not None:
-        return call.user_id == who.account.id
-    return call.user_id is None and bool(who.browser_id) and call.browser_id == who.browser_id
-
-
 async def my_call(request: web.Request, errors=(), status: int = 200) -> web.Response:
     who = await visitor(request)
-    call = await _call(request)
-    if not (_owns(who, call) and who.can_practise) and not who.reviews_calls:
+    call = await finished_call(request)
+    if not (who.owns(call) and who.can_practise) and not who.reviews_calls:
         raise web.HTTPNotFound(text="没有这通电话", content_type="text/plain")
     context = await blocking(call_context, request.app["db"], call)
     return await render(
@@ -120,7 +119,7 @@ async def my_call(request: web.Request, errors=(), status: int = 200) -> web.Res
         status=status,
         errors=list(errors),
         mode="trainee",
-        owner=_owns(who, call),
+        owner=who.owns(call),
         states=STATE_LABELS,
         posted=None,
         **context,
@@ -129,8 +128,8 @@ async def my_call(request: web.Request, errors=(), status: int = 200) -> web.Res
 
 async def dispute(request: web.Request) -> web.Response:
     who = await visitor(request)
-    call = await _call(request)
-    if not (_owns(who, call) and who.account is not None):
+    call = await finished_call(request)
+    if not (who.owns(call) and who.account is not None):
         # Disputes need an account: an evaluator must know who contests a grade.
         raise web.HTTPNotFound(text="没有这通电话", content_type="text/plain")
     form = await request.post()

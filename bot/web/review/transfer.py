@@ -20,7 +20,7 @@ from bot.store import queue, reviews
 from bot.transcript import TranscriptError, parse_transcript
 from bot.web.errors import ApiError
 from bot.web.pages import page_visitor, render
-from bot.web.review.pages import REVIEWERS, _call
+from bot.web.review.pages import REVIEWERS, finished_call
 from bot.web.views import blocking
 from bot.yaml_io import YAMLError, load_lines
 
@@ -192,7 +192,7 @@ async def export_jsonl(request: web.Request) -> web.Response:
 
 async def export_transcript(request: web.Request) -> web.Response:
     await page_visitor(request, *REVIEWERS)
-    call = await _call(request)
+    call = await finished_call(request)
     text = export_yaml(call)
     return web.Response(
         text=text,

@@ -24,19 +24,13 @@ from bot.store import reviews, users
 from bot.store.schema import Call, utcnow
 from bot.web.errors import ApiError, forbidden, json_response, login_required, not_found
 from bot.web.rasa_client import Reply
-from bot.web.security import Visitor, browser_id, visitor
+from bot.web.security import browser_id, visitor
 from bot.web.views import blocking, json_body, optional_text
 from bot.web.views.scenarios import MISSED_AFTER_RINGS
 
 MAX_TRAINEE_CHARS = 40
 IDLE_MINUTES = 20  # a live call nobody speaks on for this long is hung up and graded
 log = logging.getLogger(__name__)
-
-
-def _is_owner(who: Visitor, call: Call) -> bool:
-    if who.account is not None:
-        return call.user_id == who.account.id
-    return call.user_id is None and bool(who.browser_id) and call.browser_id == who.browser_id
 
 
 async def _call(request: web.Request, play: bool) -> Call:
@@ -47,7 +41,7 @@ async def _call(request: web.Request, play: bool) -> Call:
     call = await blocking(store.get_call, request.app["db"], request.match_info["call_id"][:40])
     if call is None:
         raise not_found("no such call")
-    if _is_owner(who, call):
+    if who.owns(call):
         return call
     if who.reviews_calls:
         if play:
@@ -105,9 +99,7 @@ async def create(request: web.Request) -> web.Response:
             raise ApiError(400, "这个名字属于一个账号：请登录后练习", field="trainee", reason="bad_field")
         owner, browser = None, await browser_id(request)
     # A call left open (a closed tab, a reload) is hung up and graded, never silently dropped.
-    for stale in await blocking(
-        store.stale_calls, db, idle_before=utcnow(), ringing_before=utcnow(), user_id=owner, browser_id=browser
-    ):
+    for stale in await blocking(store.open_calls_of, db, user_id=owner, browser_id=browser):
         try:
             await end_call(request.app, stale)
         except ApiError as error:  # the sweeper ends it later; the new call need not wait

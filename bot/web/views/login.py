@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.store import users
-from bot.web.pages import ROLE_LABELS, render, safe_next
+from bot.web.pages import render, safe_next
 from bot.web.security import client_address, log_in, log_out, visitor
 from bot.web.views import blocking
 
@@ -47,6 +47,3 @@ async def logout(request: web.Request) -> web.Response:
     if (await visitor(request)).account is not None:
         await log_out(request)
     raise web.HTTPFound("/login")
-
-
-__all__ = ["show", "submit", "logout", "ROLE_LABELS"]
