@@ -77,34 +77,24 @@ def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
         dispatcher.utter_message(text=reply.text or None, json_message=reply.event)
 
 
-def grade_finished_call(tracker: Tracker, customer: Customer, reply: Reply) -> Scorecard:
-    """Grade the call that `reply` just ended, from the tracker's own record of it.
+def grade_and_store(tracker: Tracker, customer: Customer, reply: Reply) -> Dict[str, Any]:
+    """Grade the call that `reply` just ended, store it in our tables, return the stored scorecard.
 
-    The trainee turns are read with the intents Rasa already parsed, so the live grade equals a
-    re-grade of the exported transcript with the same model.
+    The turns come from the tracker's own record, read once; the trainee's are graded with the
+    intents Rasa already parsed, so the live grade equals a re-grade of the exported transcript.
     """
-    transcript = finished_transcript(tracker, customer, reply)
-    return Grader(parse_from(turns_from_events(tracker.events)[1])).grade(transcript)
-
-
-def finished_transcript(tracker: Tracker, customer: Customer, reply: Reply):
-    pairs, _, _ = turns_from_events(tracker.events)
+    pairs, parses, _ = turns_from_events(tracker.events)
     if reply.text:
         pairs.append(("customer", reply.text))
-    info = CallInfo.from_persona(customer.persona, customer.state.rings)
-    return transcript_from(info, pairs, customer.state.ended_by)
-
-
-def grade_and_store(tracker: Tracker, customer: Customer, reply: Reply) -> Dict[str, Any]:
-    """Grade the finished call, store it in our tables, and return the stored scorecard."""
-    card = grade_finished_call(tracker, customer, reply)
-    options = call_options(tracker)
     state = customer.state
+    transcript = transcript_from(CallInfo.from_persona(customer.persona, state.rings), pairs, state.ended_by)
+    card = Grader(parse_from(parses)).grade(transcript)
+    options = call_options(tracker)
     call_id = stored_calls.finish_call(
         database(),
         conversation_id=tracker.sender_id,
         source=options.get("source", "rest"),
-        transcript=finished_transcript(tracker, customer, reply),
+        transcript=transcript,
         scorecard=card,
         customer_state=state.to_dict(),
         seed=state.seed,

@@ -138,6 +138,26 @@ async def log_in(request: web.Request, account: Account) -> str:
     return session["csrf"]
 
 
+async def sign_in(request: web.Request, username: str, password: str) -> Account:
+    """Check the credentials (throttled) and start the account's session, for the widget's
+    /api/login and the workspace's login page alike; ApiError 401 or 429 otherwise."""
+    try:
+        account = await asyncio.get_running_loop().run_in_executor(
+            None, users.authenticate, request.app["db"], username[:64], password[:1024], client_address(request)
+        )
+    except users.LoginThrottled as throttled:
+        raise ApiError(
+            429,
+            f"尝试次数过多，请{throttled.retry_after}秒后再试",
+            reason="rate_limited",
+            retry_after=throttled.retry_after,
+        ) from None
+    if account is None:
+        raise ApiError(401, "用户名或密码错误", reason="bad_credentials")
+    await log_in(request, account)
+    return account
+
+
 async def log_out(request: web.Request) -> str:
     """A fresh anonymous session; the account's other session cookies stop working too (a copied
     cookie is worthless after logout)."""

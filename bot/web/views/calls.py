@@ -254,8 +254,8 @@ async def record_card(request: web.Request) -> web.Response:
         await blocking(store.save_record_card, request.app["db"], call.id, card, result)
     except store.CallConflict as conflict:
         raise ApiError(409, conflict.message, reason=conflict.reason) from None
-    stored = await blocking(store.get_call, request.app["db"], call.id)
-    return json_response({"record_card": result, "scorecard": store.call_dict(stored)["scorecard"]})
+    # The call was loaded ended and graded above; saving its card changes no grade.
+    return json_response({"record_card": result, "scorecard": store.call_dict(call)["scorecard"]})
 
 
 async def show(request: web.Request) -> web.Response:

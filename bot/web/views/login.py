@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.store import users
+from bot.web.errors import ApiError
 from bot.web.pages import render, safe_next
-from bot.web.security import client_address, log_in, log_out, visitor
-from bot.web.views import blocking
+from bot.web.security import log_out, sign_in, visitor
 
 HOME = {"trainee": "/", "trainer": "/personas", "evaluator": "/review", "admin": "/review"}
 
@@ -21,24 +20,9 @@ async def submit(request: web.Request) -> web.Response:
     given = form.get("next")
     target = given if isinstance(given, str) else None
     try:
-        account = await blocking(
-            users.authenticate,
-            request.app["db"],
-            str(form.get("username", ""))[:64],
-            str(form.get("password", ""))[:1024],
-            client_address(request),
-        )
-    except users.LoginThrottled as throttled:
-        return await render(
-            request,
-            "login.html",
-            status=429,
-            next=safe_next(target),
-            error=f"尝试次数过多，请{throttled.retry_after}秒后再试。",
-        )
-    if account is None:
-        return await render(request, "login.html", status=401, next=safe_next(target), error="用户名或密码错误。")
-    await log_in(request, account)
+        account = await sign_in(request, str(form.get("username", "")), str(form.get("password", "")))
+    except ApiError as refused:
+        return await render(request, "login.html", status=refused.status, next=safe_next(target), error=refused.message)
     home = HOME.get(account.role, "/")
     raise web.HTTPFound(safe_next(target) if target else home)
 

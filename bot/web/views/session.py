@@ -6,7 +6,7 @@ from aiohttp import web
 
 from bot.store import users
 from bot.web.errors import ApiError, json_response
-from bot.web.security import client_address, csrf_token, log_in, log_out, visitor
+from bot.web.security import csrf_token, log_out, sign_in, visitor
 from bot.web.views import blocking, json_body, optional_text
 
 
@@ -29,20 +29,8 @@ async def login(request: web.Request) -> web.Response:
     body = await json_body(request)
     username = optional_text(body, "username", 64) or ""
     given = body.get("password")
-    password = given if isinstance(given, str) else ""
-    address = client_address(request)
-    try:
-        account = await blocking(users.authenticate, request.app["db"], username, password[:1024], address)
-    except users.LoginThrottled as throttled:
-        raise ApiError(
-            429,
-            f"尝试次数过多，请{throttled.retry_after}秒后再试",
-            reason="rate_limited",
-            retry_after=throttled.retry_after,
-        ) from None
-    if account is None:
-        raise ApiError(401, "用户名或密码错误", reason="bad_credentials")
-    return await _answer(request, await log_in(request, account))
+    await sign_in(request, username, given if isinstance(given, str) else "")
+    return await _answer(request, await csrf_token(request))
 
 
 async def logout(request: web.Request) -> web.Response:
