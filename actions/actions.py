@@ -5,15 +5,20 @@ from __future__ import annotations
 import asyncio
 import logging
 from abc import ABC, abstractmethod
-from typing import Any, Dict, List
+from dataclasses import replace
+from functools import cache
+from typing import Any, Dict, List, Type
 
+import yaml
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.tracker_io import grade_and_store, load_customer, send, send_scorecard, trainee_turn
+from bot.customer import misheard
 from bot.customer.simulator import Customer, Reply, TraineeTurn
 from bot.personas.registry import UnknownPersona
+from bot.settings import PROJECT_ROOT
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +36,10 @@ class CustomerAction(Action, ABC):
     def react(self, customer: Customer, turn: TraineeTurn) -> Reply:
         """The customer's reaction to this kind of trainee move."""
 
+    def turn(self, tracker: Tracker) -> TraineeTurn:
+        """The trainee's turn as this action reads it."""
+        return trainee_turn(tracker)
+
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
@@ -45,7 +54,7 @@ class CustomerAction(Action, ABC):
             return []
         if customer.state.ended and not self.starts_a_call:
             return []  # a late message on a finished call: it was graded and stored once already
-        reply = self.react(customer, trainee_turn(tracker))
+        reply = self.react(customer, self.turn(tracker))
         send(dispatcher, reply)
         events = [SlotSet("call", customer.state.to_dict())]
         if reply.hangup:
@@ -139,3 +148,41 @@ class ActionTraineeHungUp(CustomerAction):
 
     def react(self, customer: Customer, turn: TraineeTurn) -> Reply:
         return customer.trainee_hung_up(turn)
+
+
+class ActionReactToMisheard(CustomerAction):
+    """nlu_fallback and out_of_scope: a fallen-back Chinese turn that leaned to a sales move gets
+    that move's reaction (bot.customer.misheard.recovered_intent); anything else is not heard."""
+
+    action_name = "action_react_to_misheard"
+
+    def turn(self, tracker: Tracker) -> TraineeTurn:
+        turn = trainee_turn(tracker)
+        if turn.intent != misheard.FALLBACK:
+            return turn
+        guess = misheard.recovered_intent((tracker.latest_message or {}).get("intent_ranking") or [], turn.text)
+        return replace(turn, intent=guess) if guess else turn
+
+    def react(self, customer: Customer, turn: TraineeTurn) -> Reply:
+        if turn.intent in (misheard.FALLBACK, misheard.OUT_OF_SCOPE):
+            return customer.ask_to_repeat(turn)
+        return reaction_for(turn.intent)().react(customer, turn)
+
+
+class ActionReactToSilence(CustomerAction):
+    action_name = "action_react_to_silence"
+
+    def react(self, customer: Customer, turn: TraineeTurn) -> Reply:
+        return customer.ask_to_repeat(turn)
+
+
+@cache
+def reaction_for(intent: str) -> Type[CustomerAction]:
+    """The action class the rules (data/rules.yml, the one home of that mapping) run for `intent`."""
+    rules = yaml.safe_load((PROJECT_ROOT / "data" / "rules.yml").read_text("utf-8"))["rules"]
+    by_name = {cls.action_name: cls for cls in CustomerAction.__subclasses__()}
+    for rule in rules:
+        first, then = rule["steps"][0], rule["steps"][1]
+        if intent in [step.get("intent") for step in first.get("or", [first])]:
+            return by_name[then["action"]]
+    raise KeyError(f"no rule for intent {intent!r} in data/rules.yml")

@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.customer.simulator import Customer, Reply, TraineeTurn
 from bot.customer.state import CallState
-from bot.grading import Grader, Scorecard
+from bot.grading import Grader, LiveFacts, Scorecard
 from bot.grading.analysis import parse_from
 from bot.messages import MessageError, clean_metadata
 from bot.personas.registry import DEFAULT_PERSONA, default_registry
@@ -51,12 +51,13 @@ def load_customer(tracker: Tracker) -> Customer:
     options = call_options(tracker)
     if saved and not (restarting and saved.get("ended_by")):
         state = CallState.from_dict(saved)
-        customer = Customer(registry.get(state.persona_id), state)
+        customer = Customer(registry.get(state.persona_id, state.persona_version), state)
     else:
         persona = registry.get(str(options.get("persona") or DEFAULT_PERSONA))
         today = date.fromisoformat(options["date"]) if options.get("date") else date.today()
         customer = Customer.new_call(persona, _seed(options.get("seed")), today)
         customer.state.trainee = options.get("trainee", "")
+        customer.state.persona_version = persona.version  # a later edit of the file won't change this call
     if customer.state.rings is None and options.get("rings") is not None:
         customer.state.rings = options["rings"]  # measured by the web app at pick-up
     return customer
@@ -77,6 +78,17 @@ def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
         dispatcher.utter_message(text=reply.text or None, json_message=reply.event)
 
 
+def live_facts(customer: Customer) -> LiveFacts:
+    """What the simulated customer itself recorded: the grader takes these over re-reading the text."""
+    state = customer.state
+    return LiveFacts(
+        surname=customer.persona.surname if state.name_given else None,
+        agreed_slot=state.agreed_slot,
+        agreed_place=state.agreed_place,
+        customer_phone=state.phone_said or None,
+    )
+
+
 def grade_and_store(tracker: Tracker, customer: Customer, reply: Reply) -> Dict[str, Any]:
     """Grade the call that `reply` just ended, store it in our tables, return the stored scorecard.
 
@@ -88,7 +100,7 @@ def grade_and_store(tracker: Tracker, customer: Customer, reply: Reply) -> Dict[
         pairs.append(("customer", reply.text))
     state = customer.state
     transcript = transcript_from(CallInfo.from_persona(customer.persona, state.rings), pairs, state.ended_by)
-    card = Grader(parse_from(parses)).grade(transcript)
+    card = Grader(parse_from(parses)).grade(transcript, facts=live_facts(customer))
     options = call_options(tracker)
     call_id = stored_calls.finish_call(
         database(),

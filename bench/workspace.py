@@ -22,9 +22,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-RESULTS = ROOT / "bench" / "results.md"
-PAGES = ["/review", "/review?failed=invitation", "/review?state=reviewed&sort=score", "/review/calls/{id}",
-         "/review/calibration", "/review/analytics", "/review/export.csv", "/api/calls"]
+from bench.report import write_section  # noqa: E402
+
+PAGES = [
+    "/review",
+    "/review?failed=invitation",
+    "/review?state=reviewed&sort=score",
+    "/review/calls/{id}",
+    "/review/calibration",
+    "/review/analytics",
+    "/review/export.csv",
+    "/api/calls",
+]
 
 
 def seed(db, calls: int) -> list:
@@ -37,7 +46,8 @@ def seed(db, calls: int) -> list:
 
     print("==> grading tests/golden once with the trained model", flush=True)
     grader = Grader(ModelParser())
-    graded = [(t, grader.grade(t)) for t in (load_transcript(p) for p in sorted((ROOT / "tests" / "golden").glob("*.yml")))]
+    files = sorted((ROOT / "tests" / "golden").glob("*.yml"))
+    graded = [(t, grader.grade(t)) for t in (load_transcript(p) for p in files)]
     evaluator = users.add_user(db, "bench-eva", "bench password", "evaluator")
     trainees = [users.add_user(db, f"trainee{i:02d}", "bench password", "trainee") for i in range(30)]
     rng = random.Random(7)
@@ -47,9 +57,16 @@ def seed(db, calls: int) -> list:
     for i in range(calls):
         transcript, card = graded[i % len(graded)]
         trainee = trainees[i % len(trainees)]
-        call_id = store.finish_call(db, conversation_id=f"bench-{i}", source="rest", transcript=transcript,
-                                    scorecard=card, trainee=trainee.username, user_id=trainee.id,
-                                    call_date=date(2026, 9, 1))
+        call_id = store.finish_call(
+            db,
+            conversation_id=f"bench-{i}",
+            source="rest",
+            transcript=transcript,
+            scorecard=card,
+            trainee=trainee.username,
+            user_id=trainee.id,
+            call_date=date(2026, 9, 1),
+        )
         when = start + timedelta(hours=rng.randrange(0, 24 * 80))
         with db.session() as session:
             row = session.get(Call, call_id)
@@ -70,8 +87,9 @@ async def time_pages(db, settings, call_id: str, rounds: int) -> list:
     await client.start_server()
     try:
         csrf = (await (await client.get("/api/session")).json())["csrf_token"]
-        login = await client.post("/api/login", json={"username": "bench-eva", "password": "bench password"},
-                                  headers={"X-CSRF-Token": csrf})
+        login = await client.post(
+            "/api/login", json={"username": "bench-eva", "password": "bench password"}, headers={"X-CSRF-Token": csrf}
+        )
         assert login.status == 200, await login.text()
         rows = []
         for page in PAGES:
@@ -90,15 +108,14 @@ async def time_pages(db, settings, call_id: str, rounds: int) -> list:
 
 
 def write_results(rows, calls: int) -> str:
-    table = [f"### Workspace pages ({calls} stored calls, SQLite, {os.cpu_count()} cores, {date.today()})", "",
-             "| page | median ms | max ms |", "|---|---|---|"]
+    table = [
+        f"Workspace pages ({calls} stored calls, SQLite, {os.cpu_count()} cores, {date.today()})",
+        "",
+        "| page | median ms | max ms |",
+        "|---|---|---|",
+    ]
     table += [f"| `{page}` | {median:.0f} | {worst:.0f} |" for page, median, worst in rows]
-    text = "\n".join(table) + "\n"
-    old = RESULTS.read_text("utf-8") if RESULTS.exists() else "# Benchmark results\n\n"
-    head, _, rest = old.partition("### Workspace pages")
-    tail = rest.split("\n### ", 1)[1] if "\n### " in rest else ""
-    RESULTS.write_text(head.rstrip() + "\n\n" + text + ("\n### " + tail if tail else ""), encoding="utf-8")
-    return text
+    return write_section("Workspace pages", "\n".join(table))
 
 
 def main() -> int:

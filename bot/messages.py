@@ -2,8 +2,8 @@
 
 A trainee's turn is speech, never a command. Rasa reads any text that starts with `/` as an
 intent with entities (`/restart`, `/goodbye`, `/inform{"surname": ...}`), so typed text has its
-leading slash made full-width and is read by the NLU like any other words. Only the two control
-payloads the product itself sends (ring/pick up, hang up) pass as commands, and only where a
+leading slash made full-width and is read by the NLU like any other words. Only the control
+payloads the product itself sends (ring/pick up, hang up, silence) pass as commands, and only where a
 channel lets controls through.
 
 Metadata is checked the same way everywhere: a bad seed or date, an unknown key, or too much of it
@@ -26,7 +26,9 @@ MAX_METADATA_BYTES = 2048
 MAX_SEED = 2**31 - 1
 MAX_RINGS = 99
 EARLIEST_DATE, LATEST_DATE = date(2000, 1, 1), date(2099, 12, 31)
-CONTROL_PAYLOADS = {"/start_call": "start_call", "/hangup": "hangup"}
+# The web app sends /silence when the trainee has said nothing for a while (bot.web.views.calls).
+SILENCE_PAYLOAD = "/silence"
+CONTROL_PAYLOADS = {"/start_call": "start_call", "/hangup": "hangup", SILENCE_PAYLOAD: "silence"}
 CONTROL_INTENTS = frozenset(CONTROL_PAYLOADS.values())
 COMMAND_PREFIX = "/"  # rasa.shared.constants.INTENT_MESSAGE_PREFIX
 ESCAPED_PREFIX = "／"  # full-width solidus: the same look, no command

@@ -134,6 +134,8 @@ def test_typed_commands_are_words_and_cannot_wipe_or_end_a_call(servers):
     for typed in ("/restart", "/goodbye", '/ask_name{"addressee": "王先生"}', "开始", "挂断"):
         reply = page.say(call_id, typed)
         assert not reply["ended"] and reply["messages"], typed  # still on the line, and answered
+        # Garbled turns in a row wear the customer out (bot.customer.misheard): a clear one between.
+        assert not page.say(call_id, "好的")["ended"]
     page.say(call_id, "请问您贵姓？")
     last = page.say(call_id, "好的王先生，谢谢您的来电，再见！")
     assert last["ended"] and last["scorecard"]

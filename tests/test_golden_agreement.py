@@ -20,8 +20,8 @@ GOLDEN = Path(__file__).parent / "golden"
 # label's comment in the file). A new disagreement is a regression; one that disappears means the
 # grader improved: take it off this list.
 KNOWN_DISAGREEMENTS = {
-    "question_handling": {"estate_unanswered_01.yml", "truck_argue_01.yml", "truck_offtopic_01.yml"},
-    "confirmation": {"telecom_busy_callback_01.yml"},
+    # 「我们师傅修的肯定没问题」 is on the rash-promise list; the label reads it as arguing (courtesy).
+    "question_handling": {"truck_argue_01.yml"},
 }
 
 
@@ -58,5 +58,5 @@ def test_the_grader_agrees_with_every_label_but_the_known_borderline_cases(share
             f"{criterion}: new disagreements {sorted(set(row.disagreements) - known)}, "
             f"no longer disagreeing {sorted(known - set(row.disagreements))}")
         assert row.agreement == pytest.approx(1 - len(known) / files)
-        assert row.kappa >= (0.5 if known else 1.0), (criterion, row.kappa)
+        assert row.kappa >= (0.8 if known else 1.0), (criterion, row.kappa)
     assert all(rows[c].agreement == 1.0 for c in CORE)

@@ -34,7 +34,7 @@ def test_a_good_call_passes_every_criterion_and_the_scorecard_quotes_turns(cli):
     lines = out.splitlines()
     assert lines[:2] == [GOOD, "总分 100/100"]
     assert [line.split()[0] for line in lines if line.startswith("  ") and not line.startswith("      ")] == ["✓"] * 9
-    assert f"      第1句：「{GREETING}」" in lines
+    assert f"      第1句：「{GREETING}」（您好、星辰汽车4S店、销售顾问）" in lines  # the turn, then the exact words
 
 
 def test_json_lines_and_a_malformed_file_does_not_stop_the_others(cli, tmp_path):
@@ -52,9 +52,11 @@ def test_json_lines_and_a_malformed_file_does_not_stop_the_others(cli, tmp_path)
     for criterion in card["criteria"]:
         assert set(criterion) == {"id", "label", "passed", "points", "max_points", "evidence", "feedback"}
         assert criterion["passed"] and criterion["points"] == criterion["max_points"] and criterion["feedback"]
-        assert all(set(e) == {"turn", "text"} for e in criterion["evidence"])
+        assert all(set(e) == {"turn", "text", "start", "end", "rule"} for e in criterion["evidence"])
     greeting = card["criteria"][0]
-    assert greeting["evidence"] == [{"turn": 1, "text": GREETING}]
+    assert [(e["turn"], e["text"][e["start"] : e["end"]], e["rule"]) for e in greeting["evidence"]] == [
+        (1, "您好", "greeting.polite_word"), (1, "星辰汽车4S店", "greeting.company"), (1, "销售顾问", "greeting.role")
+    ]
 
 
 @pytest.mark.parametrize("name", ["car_no_greeting_word_01.yml", "estate_name_never_asked_01.yml",

@@ -148,9 +148,10 @@ def test_unanswered_question_and_exaggeration_fail_question_handling():
     assert "夸大" in grade(bragging).result("question_handling").feedback
 
 
-def test_courtesy_flags_rudeness_with_the_turn_as_evidence():
+def test_courtesy_flags_rudeness_quoting_the_exact_words():
     result = grade(replace(GOOD_CAR, 9, "你自己查去，爱买不买。", "rude")).result("courtesy")
-    assert not result.passed and [e.turn for e in result.evidence] == [9]
+    assert not result.passed and {e.turn for e in result.evidence} == {9}
+    assert {(e.words, e.rule) for e in result.evidence} == {("自己查", "courtesy.rude"), ("你", "courtesy.ni")}
 
 
 def test_a_call_with_no_trainee_words_fails_every_criterion():
@@ -200,3 +201,274 @@ def test_asking_for_a_moment_on_the_phone_is_not_asking_for_the_number():
              ("customer", "方便，你说。", "")]
     result = grade(turns, TRUCK, hangup="trainee").result("contact_exchange")
     assert not result.passed and result.feedback.startswith("没有留取客户电话")
+
+
+# --- Paraphrase, facts and false positives (issue 12) ---
+
+
+def renamed(turns, old: str, new: str):
+    return [(s, t.replace(old, new) if s == "trainee" else t, i) for s, t, i in turns]
+
+
+@pytest.mark.parametrize(
+    "answer, addressed, passes",
+    [
+        ("免贵姓欧阳。", "欧阳先生", True),
+        ("叫我老杨就行。", "老杨", True),  # the form the customer offered
+        ("姓王，三横王。", "王先生", True),
+        ("我司马。", "司马总", True),
+        ("我姓李。", "李经理", True),
+        ("我姓李。", "李姐", True),
+        ("诸葛。", "诸先生", False),  # part of a compound surname
+        ("我姓王。", "先生", False),  # a bare honorific
+        ("免贵姓欧阳。", "欧先生", False),
+    ],
+)
+def test_name_capture_reads_free_answers_and_every_honorific_family(answer, addressed, passes):
+    turns = renamed(replace(GOOD_CAR, 4, answer), "王先生", addressed)
+    result = grade(turns).result("name_capture")
+    assert result.passed is passes, result.feedback
+    if passes:
+        quote = next(e for e in result.evidence if e.rule.startswith("name_capture.addressed"))
+        assert quote.words == addressed and quote.text[quote.start : quote.end] == addressed
+
+
+@pytest.mark.parametrize("turn9", ["我和经理商量一下，我们在滨江路88号。方便留个电话吗？", "我帮您向经理申请当月的活动价，我们在滨江路88号。方便留个电话吗？"])
+def test_a_manager_mentioned_is_not_the_customer_addressed(turn9):
+    result = grade(replace(GOOD_CAR, 9, turn9)).result("name_capture")
+    assert result.passed and "经理" not in result.feedback
+
+
+def test_i_will_take_a_car_is_not_the_surname_che():
+    result = grade(renamed(replace(GOOD_CAR, 4, "我叫车过去。"), "王先生", "车先生")).result("name_capture")
+    assert not result.passed and "没有告知" in result.feedback
+
+
+RECAP = "跟您确认一下，{time}，{place}，电话{phone}，对吗？"
+
+
+@pytest.mark.parametrize(
+    "time, place, phone, passes",
+    [
+        ("礼拜六早上", "滨江路88号", "139 1234 5678", True),  # the same facts in other words
+        ("周六上午", "滨江路八十八号", "13912345678", True),
+        ("周日上午", "滨江路88号", "13912345678", False),  # another day
+        ("周六下午", "滨江路88号", "13912345678", False),
+        ("周六上午", "滨江路188号", "13912345678", False),  # another address
+        ("周六上午", "滨江路88号", "13912345670", False),  # another number
+    ],
+)
+def test_confirmation_compares_facts_not_strings(time, place, phone, passes):
+    turns = replace(GOOD_CAR, 11, RECAP.format(time=time, place=place, phone=phone))
+    assert grade(turns).result("confirmation").passed is passes
+
+
+def test_a_partial_recap_or_one_only_the_customer_says_fails():
+    partial = grade(replace(GOOD_CAR, 11, "跟您确认一下，周六上午，滨江路88号，对吗？")).result("confirmation")
+    assert not partial.passed and "客户的电话" in partial.feedback
+    customer_only = replace(replace(GOOD_CAR, 11, "好的。", "acknowledge"), 12, "周六上午，滨江路88号，电话13912345678，对吧？")
+    assert not grade(customer_only).result("confirmation").passed
+
+
+def test_the_last_agreed_time_counts_when_it_changes():
+    moved = replace(GOOD_CAR, 10, "13912345678。哎周六不行，改周日下午三点吧。")
+    assert not grade(moved).result("confirmation").passed  # the recap still says 周六上午
+    fixed = replace(moved, 11, "跟您确认一下，礼拜天下午三点，滨江路88号，电话13912345678，对吗？")
+    card = grade(fixed)
+    assert card.result("confirmation").passed and card.result("invitation").passed
+    assert {e.rule for e in card.result("confirmation").evidence} >= {"confirmation.time", "confirmation.place", "confirmation.phone"}
+
+
+def test_an_invitation_to_the_wrong_address_fails():
+    turns = replace(GOOD_CAR, 9, "我们在滨江路188号。方便留个电话吗？有活动提前通知您。")
+    result = grade(replace(turns, 11, RECAP.format(time="周六上午", place="滨江路188号", phone="13912345678"))).result(
+        "invitation"
+    )
+    assert not result.passed and "滨江路188号" in result.feedback
+    assert any(e.rule == "invitation.wrong_address" and e.words == "滨江路188号" for e in result.evidence)
+
+
+def test_a_landmark_is_a_place_and_special_waiting_is_feedback_only():
+    turns = replace(GOOD_CAR, 9, "我们在地铁二号线出口对面。方便留个电话吗？有活动提前通知您。")
+    turns = replace(turns, 11, RECAP.format(time="周六上午", place="地铁二号线出口对面", phone="13912345678"))
+    card = grade(turns)
+    assert card.result("invitation").passed and card.result("confirmation").passed
+    assert "专程等候" in card.result("invitation").feedback  # not said: a hint, not a failure
+    waiting = grade(replace(turns, 13, "好的王先生，我专程等您。谢谢您的来电，再见！"))
+    assert waiting.result("invitation").passed and "专程等候" not in waiting.result("invitation").feedback
+
+
+def test_visiting_the_customer_at_their_own_address_counts():
+    turns = [
+        ("trainee", "马师傅您好，我是九鑫汽运服务站的小王，您现在方便吗？", "greet"),
+        ("customer", "方便，你说。", ""),
+        ("trainee", "您车队的车该保养了，我上门给您看看，您看周三下午还是周四上午？", "propose_time"),
+        ("customer", "周三下午三点吧，到东郊物流园3号库找我。", ""),
+        ("trainee", "好的，确认一下，周三下午三点，我到东郊物流园3号库拜访您。我电话151 3838 6060。", "repeat_back"),
+        ("customer", "行。", ""),
+        ("trainee", "谢谢马师傅，再见！", "goodbye"),
+        ("customer", "再见。", ""),
+    ]
+    card = grade(turns, call=replace_info(TRUCK, address="城北工业大道36号"))
+    assert card.result("invitation").passed and card.result("confirmation").passed
+
+
+def replace_info(info: CallInfo, **changes) -> CallInfo:
+    from dataclasses import replace as changed
+
+    return changed(info, **changes)
+
+
+@pytest.mark.parametrize(
+    "question, reply, passes",
+    [
+        ("你是哪个单位的？", "您好，我们是星辰汽车4S店。请问您贵姓？", True),
+        ("你是哪个单位的？", "请问您贵姓？", False),
+        ("买了当天能走不？", "能的，现车当天就能开走。请问您贵姓？", True),
+        ("买了当天能走不？", "请问您贵姓？", False),
+    ],
+)
+def test_every_customer_question_counts_not_only_the_eight_topics(question, reply, passes):
+    turns = replace(replace(GOOD_CAR, 2, question), 3, reply, "ask_name")
+    assert grade(turns).result("question_handling").passed is passes
+
+
+def test_a_late_answer_counts_and_a_re_ask_is_not_the_trainees_fault():
+    late = replace(replace(GOOD_CAR, 3, "请问您贵姓？", "ask_name"), 7, "王先生，X5现在十八万八起。欢迎您来试驾，您看是周六上午还是周日下午方便？")
+    assert grade(late).result("question_handling").passed
+    re_ask = replace(GOOD_CAR, 8, "周六上午吧。你们在哪？X5到底多少钱来着？")
+    assert grade(re_ask).result("question_handling").passed
+
+
+def test_a_rambling_turn_is_no_answer():
+    ramble = "X5指导价十八万八起。" + "我们品牌历史悠久，服务网络遍布全国，口碑一直很好，" * 13 + "请问您贵姓？"
+    assert len(ramble) > load_rubric().answer_max_chars
+    card = grade(replace(GOOD_CAR, 3, ramble))
+    assert not card.result("question_handling").passed and not card.result("courtesy").passed
+
+
+def test_a_long_turn_that_answers_fails_courtesy_only():
+    long = "X5指导价十八万八起。" + "我们品牌历史悠久，服务网络遍布全国，口碑一直很好，" * 6 + "请问您贵姓？"
+    assert load_rubric().monologue_chars < len(long) <= load_rubric().answer_max_chars
+    card = grade(replace(GOOD_CAR, 3, long))
+    assert card.result("question_handling").passed and not card.result("courtesy").passed
+
+
+def test_customer_words_never_count_against_courtesy():
+    turns = replace(GOOD_CAR, 8, "周日我没空，你们那个就是说在哪？周六上午吧。")
+    assert grade(turns).result("courtesy").passed
+
+
+@pytest.mark.parametrize("count, passes", [(3, True), (4, False)])
+def test_fillers_count_as_standalone_words_and_jiushishuo_is_one(count, passes):
+    turns = GOOD_CAR
+    for n in (3, 5, 7, 9)[:count]:
+        turns = replace(turns, n, "就是说，" + dict((i + 1, t) for i, (_, t, _) in enumerate(GOOD_CAR))[n])
+    turns = replace(turns, 13, "好的王先生，电话就是这个号，那个号码也能打。谢谢您的来电，再见！")  # no fillers
+    result = grade(turns).result("courtesy")
+    assert result.passed is passes, result.feedback
+    if not passes:
+        assert [e.words for e in result.evidence if e.rule == "courtesy.filler"] == ["就是说"] * 4
+
+
+@pytest.mark.parametrize("challenge", ["王先生，你到底买不买？", "王先生，你车咋样了？还来不来？"])
+def test_challenges_are_not_need_questions(challenge):
+    assert not grade(replace(GOOD_CAR, 5, challenge, "ask_needs")).result("needs_discovery").passed
+
+
+def test_live_facts_from_the_simulator_are_used_over_the_text():
+    from bot.grading import LiveFacts
+
+    turns = replace(replace(GOOD_CAR, 4, "嗯。"), 11, RECAP.format(time="礼拜六早上十点", place="滨江路88号", phone="13912345678"))
+    transcript = Transcript(call=CAR, hangup="customer", turns=tuple(Turn(i, s, t) for i, (s, t, _) in enumerate(turns, 1)))
+    parses = [{"text": t, "intent": {"name": intent}, "entities": []} for s, t, intent in turns if s == "trainee"]
+    grader = Grader(parse_from(parses))
+    assert not grader.grade(transcript).result("name_capture").passed  # 「嗯。」 gives no surname
+    facts = LiveFacts(surname="王", agreed_slot="周六上午十点", agreed_place="滨江路88号", customer_phone="13912345678")
+    card = grader.grade(transcript, facts=facts)
+    assert card.result("name_capture").passed and card.result("confirmation").passed
+    wrong_time = LiveFacts(surname="王", agreed_slot="周日下午", customer_phone="13912345678")
+    assert not grader.grade(transcript, facts=wrong_time).result("confirmation").passed
+
+
+def test_evidence_round_trips_with_its_span_and_rule():
+    from bot.grading import Scorecard
+
+    card = grade(GOOD_CAR)
+    again = Scorecard.from_dict(card.to_dict())
+    assert again.criteria == card.criteria
+    quote = card.to_dict()["criteria"][1]["evidence"][-1]
+    assert quote["text"][quote["start"] : quote["end"]] == "王先生" and quote["rule"] == "name_capture.addressed"
+    old = {"criteria": [{**card.to_dict()["criteria"][0], "evidence": [{"turn": 1, "text": "您好"}]}]}
+    assert Scorecard.from_dict(old).criteria[0].evidence[0].words == "您好"  # stored before spans existed
+
+
+def test_a_stray_hello_read_as_start_call_mid_call_drops_no_turns():
+    from bot.tracker_events import transcript_from, turns_from_events
+
+    def user(text, intent):
+        return {"event": "user", "text": text, "parse_data": {"text": text, "intent": {"name": intent}}}
+
+    events = [user("/start_call", "start_call")]
+    for speaker, text, intent in GOOD_CAR[:-2]:
+        events.append(user(text, intent) if speaker == "trainee" else {"event": "bot", "text": text, "data": {}})
+    events.append(user("hello", "start_call"))
+    events += [user(GOOD_CAR[-2][1], "goodbye"), {"event": "bot", "text": "再见。", "data": {"custom": {"event": "hangup", "by": "customer"}}}]
+    pairs, parses, hangup = turns_from_events(events)
+    assert [t for _, t in pairs][:3] == [t for _, t, _ in GOOD_CAR[:3]] and ("trainee", "hello") in pairs
+    card = Grader(parse_from(parses)).grade(transcript_from(CAR, pairs, hangup))
+    assert card.result("greeting").passed and card.result("name_capture").passed and card.result("confirmation").passed
+
+
+def test_the_review_page_marks_exactly_the_quoted_words():
+    from bot.web.review.call_view import pieces
+
+    text = "好的王先生，谢谢您的来电，再见！"
+    assert pieces(text, [(2, 5), (6, 8), (7, 10)]) == [
+        ("好的", False), ("王先生", True), ("，", False), ("谢谢您的", True), ("来电，再见！", False)
+    ]
+    assert pieces(text, []) == [(text, False)]
+
+
+def test_a_question_redirected_to_the_visit_is_handled_and_a_big_brother_form_is_a_name():
+    redirect = replace(GOOD_CAR, 3, "价格电话里说不准，您来店里我当面给您算。请问您贵姓？", "ask_name")
+    assert grade(redirect).result("question_handling").passed
+    brother = renamed(replace(GOOD_CAR, 4, "你叫我王哥就行。"), "王先生", "王哥")
+    assert grade(brother).result("name_capture").passed
+
+
+def test_a_new_time_proposed_is_no_read_back_of_itself():
+    turns = list(GOOD_CAR[:8]) + [
+        ("trainee", "不好意思，那天店里有活动，改到周六下午可以吗？", "apologize"),
+        ("customer", "行，那就周六下午吧。", ""),
+        ("trainee", "我们在滨江路88号。", "give_address"),
+        ("customer", "好。", ""),
+        ("trainee", "跟您确认一下，周六上午，滨江路88号。", "repeat_back"),  # the old time
+        ("customer", "嗯。", ""),
+        ("trainee", "好的王先生，谢谢您的来电，再见！", "goodbye"),
+    ]
+    assert not grade(turns).result("confirmation").passed
+    fixed = replace(turns, 13, "跟您确认一下，周六下午，滨江路88号。")
+    assert grade(fixed).result("confirmation").passed
+
+
+@pytest.mark.parametrize(
+    "question, reply, passes",
+    [
+        ("还有你们那边停车方便不", "具体优惠电话里说不准，您来店里我给您详细算。", False),  # a redirect says not where to park
+        ("还有你们那边停车方便不", "方便的，店门口就有二十个车位。", True),
+        ("这离合器片换了能保多久", "您看周五上午过来，滨江路88号。", False),  # 离合 is no distance question
+        ("上回说送保养，这不是坑人吗", "非常抱歉给您带来不好的感受。", True),  # a complaint, not a question
+    ],
+)
+def test_questions_of_plain_fact_need_their_answer(question, reply, passes):
+    turns = replace(replace(GOOD_CAR, 6, f"家用。{question}"), 7, reply + "您看是周六上午还是周日下午方便？")
+    turns = replace(replace(turns, 8, "周六上午吧。"), 9, "方便留个电话吗？有活动提前通知您。")
+    assert grade(turns).result("question_handling").passed is passes
+
+
+def test_a_bit_more_is_no_clock_time():
+    from bot.language.spans import extract
+
+    assert not [s for s in extract("主要是上下班代步还是跑长途多一点？便宜一点吧") if s.label == "CLOCK"]
+    assert [s.text for s in extract("下午一点半过来") if s.label == "CLOCK"] == ["一点半"]

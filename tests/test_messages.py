@@ -8,16 +8,19 @@ from bot.messages import (MAX_MESSAGE_CHARS, MAX_METADATA_BYTES, MessageError, c
                           message_text, spoken)
 
 
-@pytest.mark.parametrize("typed", ["/restart", "/goodbye", '/ask_name{"addressee": "王先生"}', "  /hangup", "/start_call"])
+@pytest.mark.parametrize("typed", ["/restart", "/goodbye", '/ask_name{"addressee": "王先生"}', "  /hangup", "/start_call",
+                                   "/silence", "/action_grade"])
 def test_typed_commands_become_words(typed):
     said = message_text(typed, allow_controls=False)
     assert not said.startswith("/") and said.startswith("／")
     assert said[1:] == typed.strip()[1:]  # nothing else of what was said is lost
 
 
-def test_only_the_two_control_payloads_pass_where_controls_are_allowed():
+def test_only_the_control_payloads_pass_where_controls_are_allowed():
     assert message_text("/start_call", allow_controls=True) == "/start_call"
     assert message_text("/hangup", allow_controls=True) == "/hangup"
+    assert message_text("/silence", allow_controls=True) == "/silence"
+    assert message_text('/silence{"x": 1}', allow_controls=True).startswith("／")
     assert message_text("/restart", allow_controls=True) == "／restart"
     assert message_text('/start_call{"persona": "x"}', allow_controls=True).startswith("／")
     assert spoken("您好") == "您好"

@@ -90,11 +90,11 @@ def test_unpublish_moves_back_to_drafts_and_refuses_to_overwrite_a_draft(folder)
     assert drafts.list_drafts(folder) == []
 
 
-@pytest.mark.parametrize("bad", ["../evil", "..", "a/b", "/etc/passwd", "Car", "x\n", "x.yml", "drafts",
-                                 "", "a" * 65, "car\x00", "..\\x"])
+@pytest.mark.parametrize(
+    "bad", ["../evil", "..", "a/b", "/etc/passwd", "Car", "x\n", "x.yml", "drafts", "", "a" * 65, "car\x00", "..\\x"]
+)
 def test_ids_that_are_not_plain_file_stems_are_refused(folder, bad):
-    for operation in (drafts.publish, drafts.unpublish, drafts.edit_published, drafts.delete_draft,
-                      drafts.read_draft):
+    for operation in (drafts.publish, drafts.unpublish, drafts.edit_published, drafts.delete_draft, drafts.read_draft):
         with pytest.raises(drafts.DraftError) as refused:
             operation(folder, bad)
         assert refused.value.reason == "bad_id"

@@ -51,9 +51,9 @@ def test_calls_over_rest_and_the_web_land_in_postgresql(pg_servers):
     assert ended["ended"]
     graded = ended["scorecard"]
     passed = {c["id"] for c in graded["criteria"] if c["passed"]}
-    # A proper greeting, then the trainee hung up: nothing else of the call happened.
-    assert {"greeting", "courtesy"} <= passed
-    assert not passed & {"name_capture", "invitation", "closing", "contact_exchange", "confirmation"}
+    # A proper greeting, then the trainee hung up on the customer's first question (不可摔电话).
+    assert "greeting" in passed
+    assert not passed & {"name_capture", "invitation", "closing", "contact_exchange", "confirmation", "courtesy"}
     assert graded["score"] == sum(c["points"] for c in graded["criteria"] if c["passed"]) < graded["max_score"]
 
     engine = sa.create_engine(servers.env["DATABASE_URL"])

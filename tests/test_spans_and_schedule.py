@@ -26,6 +26,10 @@ SUNDAY = date(2026, 11, 22)
         ("下周三上午10点半", "CLOCK", "10点半"),
         ("5月3号下午两点", "DATE", "5月3号"),
         ("礼拜六下午", "DAY", "礼拜六"),
+        ("本周三下午3点", "DAY", "本周三"),  # jieba splits 本周 + 三
+        ("一三九 零一二三 四五六七", "PHONE", "一三九 零一二三 四五六七"),  # digits read out
+        ("地铁二号线锦绣路站C出口对面", "LANDMARK", "地铁二号线锦绣路站C出口对面"),
+        ("软件园B座12楼", "ADDRESS", "软件园B座12楼"),
     ],
 )
 def test_spans(text, label, expected):
@@ -34,6 +38,19 @@ def test_spans(text, label, expected):
 
 def test_no_addressee_in_plain_words():
     assert not [s for s in extract("这款车最高总价也就二十万") if s.label == "ADDRESSEE"]
+
+
+@pytest.mark.parametrize("text", ["我和经理商量一下", "我帮您向经理申请当月的活动价", "我跟总部确认"])
+def test_a_preposition_before_a_title_is_no_addressee(text):
+    assert not [s for s in extract(text) if s.label == "ADDRESSEE"]
+
+
+@pytest.mark.parametrize(
+    "text, minute",
+    [("周六上午十点", 600), ("礼拜六早上十点半", 630), ("周日下午两点半", 870), ("周一7:30", 450), ("周二晚上八点", 1200)],
+)
+def test_slots_carry_the_clock_time_on_a_24_hour_clock(text, minute):
+    assert proposed_slots(text, SUNDAY)[0].minute == minute
 
 
 def test_split_addressee_handles_compound_surnames():

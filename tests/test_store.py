@@ -74,7 +74,7 @@ def test_a_finished_call_is_stored_with_turns_and_scorecard(db):
     assert [t["text"] for t in stored["turns"]][1] == "X5多少钱？"
     card = stored["scorecard"]
     assert card["score"] == 15 and card["max_score"] == 30 and card["rubric_version"] == "1-abc"
-    assert card["criteria"][1]["evidence"] == [{"turn": 3, "text": "请问您贵姓？"}]
+    assert card["criteria"][1]["evidence"] == [{"turn": 3, "text": "请问您贵姓？", "start": 0, "end": 6, "rule": ""}]
     assert card["criteria"][0]["label"] == "开场问候"
 
 
@@ -187,3 +187,18 @@ def test_the_first_admin_and_open_practice(db):
     assert users.open_practice(db) is True
     users.set_open_practice(db, False)
     assert users.open_practice(db) is False
+
+
+def test_evidence_keeps_the_exact_words_and_rows_from_before_spans_still_read(db):
+    card = Scorecard(criteria=[
+        CriterionResult("name_capture", True, 15, 15, (Evidence(3, "请问您贵姓？", 2, 4, "name_capture.asked"),), "好"),
+    ], rubric_version="2-x")
+    call_id = calls.finish_call(db, conversation_id="rest-spans", source="rest", transcript=transcript(), scorecard=card)
+    stored = calls.call_dict(calls.get_call(db, call_id))["scorecard"]["criteria"][0]["evidence"]
+    assert stored == [{"turn": 3, "text": "请问您贵姓？", "start": 2, "end": 4, "rule": "name_capture.asked"}]
+    with db.engine.begin() as connection:  # a row written before evidence had spans: bare turn numbers
+        connection.execute(sa.update(metadata.tables["criterion_results"]).values(evidence_turns=[3]))
+    old = calls.call_dict(calls.get_call(db, call_id))["scorecard"]["criteria"][0]["evidence"]
+    assert old == [{"turn": 3, "text": "请问您贵姓？", "start": 0, "end": 6, "rule": ""}]
+    again = Scorecard.from_dict({"criteria": [{**card.to_dict()["criteria"][0], "evidence": old}]})
+    assert again.criteria[0].evidence[0].words == "请问您贵姓？"

@@ -13,7 +13,6 @@ from aiohttp import FormData
 
 from bot.store import users
 from bot.web.trainer import add_routes
-from tests.conftest import PERSONAS
 from tests.test_persona_drafts import GOOD, line_of, variant
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -57,8 +56,14 @@ async def lobby_ids(browser) -> set:
 
 
 PAGES = ["/personas", "/personas/new", "/personas/drafts/car_showroom_inbound"]
-POSTS = ["/personas/new", "/personas/drafts/x", "/personas/drafts/x/publish", "/personas/drafts/x/delete",
-         "/personas/car_showroom_inbound/edit", "/personas/car_showroom_inbound/unpublish"]
+POSTS = [
+    "/personas/new",
+    "/personas/drafts/x",
+    "/personas/drafts/x/publish",
+    "/personas/drafts/x/delete",
+    "/personas/car_showroom_inbound/edit",
+    "/personas/car_showroom_inbound/unpublish",
+]
 
 
 async def test_without_login_every_page_redirects_to_login(site, folder):
@@ -99,7 +104,9 @@ async def test_trainers_and_admins_see_the_published_personas(site, role):
 async def test_a_new_draft_is_invisible_in_the_lobby_until_published(site, folder):
     trainer, trainee = await signed_in(site, "trainer"), await signed_in(site, "trainee")
     before = await lobby_ids(trainee)
-    response = await form_post(trainer, "/personas/new", text=variant("walkin_mother", ("星辰X5 咨询来电", "带孩子的妈妈")))
+    response = await form_post(
+        trainer, "/personas/new", text=variant("walkin_mother", ("星辰X5 咨询来电", "带孩子的妈妈"))
+    )
     html = await response.text()
     assert response.status == 200 and str(response.url).endswith("/personas/drafts/walkin_mother?notice=created")
     assert "校验通过" in html and "带孩子的妈妈" in html and "王先生" in html  # the preview
@@ -175,7 +182,9 @@ async def test_text_without_a_usable_id_is_not_saved_and_stays_in_the_textarea(s
 
 async def test_titles_and_errors_are_rendered_as_text(site):
     trainer, trainee = await signed_in(site, "trainer"), await signed_in(site, "trainee")
-    text = variant("xss_title", ("title: 星辰X5 咨询来电", f"title: '{XSS}'"), ("  company: 星辰汽车4S店", f"  company: '{XSS}'"))
+    text = variant(
+        "xss_title", ("title: 星辰X5 咨询来电", f"title: '{XSS}'"), ("  company: 星辰汽车4S店", f"  company: '{XSS}'")
+    )
     await form_post(trainer, "/personas/new", text=text)
     broken = variant("xss_error", ("direction: inbound", "direction: '<script>alert(1)</script>'"))
     await form_post(trainer, "/personas/new", text=broken)
@@ -191,10 +200,17 @@ async def test_titles_and_errors_are_rendered_as_text(site):
     assert XSS in {card["title"] for card in (await (await trainee.get("/api/personas")).json())["personas"]}
 
 
-@pytest.mark.parametrize("path", [
-    "/personas/drafts/..%2F..%2Fetc%2Fpasswd", "/personas/drafts/%2E%2E", "/personas/drafts/Car_Showroom",
-    "/personas/drafts/car%00", "/personas/drafts/drafts", "/personas/drafts/..%5Ccar_showroom_inbound",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/personas/drafts/..%2F..%2Fetc%2Fpasswd",
+        "/personas/drafts/%2E%2E",
+        "/personas/drafts/Car_Showroom",
+        "/personas/drafts/car%00",
+        "/personas/drafts/drafts",
+        "/personas/drafts/..%5Ccar_showroom_inbound",
+    ],
+)
 async def test_path_tricks_in_page_ids_are_refused(site, path):
     trainer = await signed_in(site, "trainer")
     response = await trainer.get(path)
@@ -205,8 +221,13 @@ async def test_path_tricks_in_page_ids_are_refused(site, path):
 async def test_path_tricks_in_posts_change_nothing(site, folder, target):
     trainer = await signed_in(site, "trainer")
     before = sorted(p.relative_to(folder.parent) for p in folder.parent.rglob("*"))
-    for action in ("/personas/{}/unpublish", "/personas/{}/edit", "/personas/drafts/{}/publish",
-                   "/personas/drafts/{}/delete", "/personas/drafts/{}"):
+    for action in (
+        "/personas/{}/unpublish",
+        "/personas/{}/edit",
+        "/personas/drafts/{}/publish",
+        "/personas/drafts/{}/delete",
+        "/personas/drafts/{}",
+    ):
         response = await form_post(trainer, action.format(target), text=GOOD)
         assert response.status in (400, 404, 405), (action, response.status)
     evil = variant("x").replace("id: x", "id: ../../evil", 1)
@@ -232,7 +253,11 @@ async def test_edit_a_published_persona_then_unpublish(site, folder):
     trainer, trainee = await signed_in(site, "trainer"), await signed_in(site, "trainee")
     copied = await form_post(trainer, "/personas/real_estate_inbound/edit")
     assert str(copied.url).endswith("notice=copied") and "已有同名的已发布角色" in await copied.text()
-    text = (folder / "drafts" / "real_estate_inbound.yml").read_text("utf-8").replace("锦绣华庭 购房咨询来电", "改过的标题", 1)
+    text = (
+        (folder / "drafts" / "real_estate_inbound.yml")
+        .read_text("utf-8")
+        .replace("锦绣华庭 购房咨询来电", "改过的标题", 1)
+    )
     await form_post(trainer, "/personas/drafts/real_estate_inbound", text=text)
     titles = {c["id"]: c["title"] for c in (await (await trainee.get("/api/personas")).json())["personas"]}
     assert titles["real_estate_inbound"] == "锦绣华庭 购房咨询来电"  # the draft is not live
@@ -252,12 +277,45 @@ async def test_edit_a_published_persona_then_unpublish(site, folder):
     assert deleted.status == 200 and not (folder / "drafts" / "real_estate_inbound.yml").exists()
 
 
-async def test_a_broken_published_file_is_listed_with_its_error(site, folder):
-    text = (folder / "truck_followup_outbound.yml").read_text("utf-8").replace("class: ", "class: Z #", 1)
-    (folder / "truck_followup_outbound.yml").write_text(text, "utf-8")
-    trainer = await signed_in(site, "trainer")
+async def test_a_broken_save_keeps_the_last_good_version_and_lists_every_problem(site, folder):
+    trainer, trainee = await signed_in(site, "trainer"), await signed_in(site, "trainee")
+    assert "truck_followup_outbound" in await lobby_ids(trainee)  # the good version, seen once
+    path = folder / "truck_followup_outbound.yml"
+    text = path.read_text("utf-8").replace("class: ", "class: Z #", 1).replace("direction: outbound", "direction: up")
+    path.write_text(text, "utf-8")
+
+    assert "truck_followup_outbound" in await lobby_ids(trainee)  # still playable
     html = await (await trainer.get("/personas")).text()
-    assert "无法加载的已发布文件" in html and "truck_followup_outbound.yml" in html
+    assert "当前文件有错误，正在使用上一个有效版本" in html and "truck_followup_outbound.yml" in html
+    assert "共 2 个问题" in html
     assert f"第 {line_of(text, 'class: Z')} 行" in html and "<code>class</code>" in html
+    assert f"第 {line_of(text, 'direction: up')} 行" in html and "<code>direction</code>" in html
     copied = await form_post(trainer, "/personas/truck_followup_outbound/edit")
     assert "字段 <code>class</code>" in await copied.text()  # fix it in the draft, then publish over it
+
+
+async def test_a_new_file_that_never_loaded_is_listed_but_not_playable(site, folder):
+    text = variant("newcomer", ("class: C", "class: Z"))
+    (folder / "newcomer.yml").write_text(text, "utf-8")
+    trainer, trainee = await signed_in(site, "trainer"), await signed_in(site, "trainee")
+    assert "newcomer" not in await lobby_ids(trainee)
+    html = await (await trainer.get("/personas")).text()
+    assert "这个文件从未成功加载" in html and "newcomer.yml" in html
+    assert f"第 {line_of(text, 'class: Z')} 行" in html and "正在使用上一个有效版本" not in html
+
+
+async def test_a_draft_shows_every_problem_with_its_line(site, folder):
+    trainer = await signed_in(site, "trainer")
+    text = variant(
+        "many_mistakes",
+        ("direction: inbound", "direction: sideways"),
+        ("  surname: 王\n", ""),
+        ("  - days: [周六, 周日]", "  - days: [周八]"),
+    )
+    response = await form_post(trainer, "/personas/new", text=text)
+    html = await response.text()
+    assert "共 3 个问题" in html and "customer.surname" in html
+    for needle, field in (("direction: sideways", "direction"), ("days: [周八]", "availability[0].days")):
+        assert f"drafts/many_mistakes.yml:{line_of(text, needle)}: {field}: " in html
+    listed = await (await trainer.get("/personas")).text()
+    assert "有错误（3 个）" in listed and f"第 {line_of(text, 'days: [周八]')} 行" in listed

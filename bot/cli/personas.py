@@ -19,7 +19,7 @@ TEMPLATE = Path(__file__).resolve().parent / "persona_template.yml"
 def run_list(out: Optional[TextIO] = None, err: Optional[TextIO] = None) -> int:
     out, err = out or sys.stdout, err or sys.stderr
     registry = default_registry()
-    personas, errors = registry.scan()
+    personas, broken = registry.scan_all()
     print(f"{'id':<34} {'direction':<9} {'difficulty':<10} {'class':<5} title", file=out)
     for persona in sorted(personas.values(), key=lambda p: p.id):
         print(
@@ -27,8 +27,10 @@ def run_list(out: Optional[TextIO] = None, err: Optional[TextIO] = None) -> int:
             f"{persona.title}（{persona.industry}）",
             file=out,
         )
-    for error in errors:
-        print(f"skipped: {error}", file=err)
+    for file in broken:
+        status = f"serving the last good version {file.serving.version}" if file.serving else "skipped"
+        for problem in file.error.problems:
+            print(f"{status}: {problem.single}", file=err)
     waiting = len(drafts.list_drafts(registry.folder))
     if waiting:
         print(f"{waiting} draft(s) not in the lobby: `python -m bot personas drafts`", file=err)
@@ -49,8 +51,9 @@ def run_validate(files: List[str], out: Optional[TextIO] = None, err: Optional[T
         try:
             persona = load_persona(path)
         except PersonaError as error:
-            problems += 1
-            print(f"{error}{mark}", file=err)
+            problems += len(error.problems)
+            for one in error.problems:
+                print(f"{one.single}{mark}", file=err)
             continue
         print(f"ok: {path} ({persona.id}){mark}", file=out)
     return 1 if problems else 0
@@ -90,8 +93,10 @@ def run_drafts(out: Optional[TextIO] = None, err: Optional[TextIO] = None) -> in
         if draft.persona is not None:
             replaces = "  (replaces the published one)" if draft.published else ""
             print(f"{draft.id:<34} {'ok':<8} {draft.persona.title}{replaces}", file=out)
-        else:
-            print(f"{draft.id:<34} {'invalid':<8} {draft.error}", file=out)
+        elif draft.error is not None:
+            print(f"{draft.id:<34} {'invalid':<8} {len(draft.error.problems)} problem(s):", file=out)
+            for problem in draft.error.problems:
+                print(f"    {problem.single}", file=out)
     if not found:
         print("no drafts: `python -m bot personas new ID` starts one", file=err)
     return 0

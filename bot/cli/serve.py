@@ -44,8 +44,7 @@ def serve(name: str) -> int:
         "--model",
         str(settings.model),
         "--enable-api",
-        "--auth-token",
-        rasa_token(settings),
+        f"--auth-token={rasa_token(settings)}",  # one argument: a token may start with "-"
         "--interface",
         LOOPBACK,
         "--port",

@@ -1,39 +1,53 @@
-"""The nine criteria of call-standard.md. Each reads the call and returns a CriterionResult with
-the trainee turns that decided it and Chinese feedback that quotes the standard."""
+"""The nine criteria of call-standard.md (its "Grading decisions" settle the open cases). Each reads
+the call and returns a CriterionResult quoting the exact words that decided it (turn, start, end,
+rule id) and Chinese feedback that quotes the standard."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import date
-from typing import Callable, Dict, Iterable, List, Optional, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Pattern, Tuple, Union
 
 from bot.grading.analysis import ReadTurn
+from bot.grading.facts import (
+    PLACE_LABELS,
+    LiveFacts,
+    When,
+    agreed_time,
+    conflicts,
+    last_change,
+    phones_given,
+    reference_date,
+    same_place,
+    slots_of,
+)
 from bot.grading.rubric import Rubric
 from bot.grading.scorecard import CriterionResult, Evidence
-from bot.language.schedule import proposed_slots
-from bot.language.spans import COMPOUND_SURNAMES, SINGLE_SURNAMES, split_addressee
+from bot.language.spans import split_addressee
 from bot.language.text import normalize
 from bot.language.topics import ANSWERS
+from bot.language.words import lexicon, phone_digits
 from bot.transcript import Transcript
 
-QUESTION = re.compile(r"[？?]|吗|呢|多少|几|哪|什么|怎么|能不能|可不可以|有没有|是不是")
-SURNAME = "|".join(COMPOUND_SURNAMES) + f"|[{SINGLE_SURNAMES}]"
-GIVES_SURNAME = re.compile(rf"(?:免贵姓|我姓|姓|我叫|叫我)({SURNAME})")
-ASKS_NAME = re.compile(r"贵姓|怎么称呼|尊姓|姓什么|怎么叫您|称呼您|您是哪位|名字")
-SELF_NAME = re.compile(rf"小({SURNAME})|(?:我是|我叫|我姓)")
-SELF_REFERENCE = re.compile(r"(我是|我叫|我姓|找|联系|打给)$")
-# 电话 as "the number", not the call itself (方便接听电话吗, 打电话, 电话里).
-ASKS_PHONE = re.compile(r"(?<!接听)(?<!接)(?<!打)(?<!通)(?<!来)电话(?![里中])|手机|号码|联系方式|微信")
-INVITES = re.compile(r"(欢迎|邀请|请您|您).{0,10}(过来|回来|来|到)(?!电)|拜访|上门|登门|见面|见个面|当面")
-REFERENCE_DATE = date(2026, 1, 5)  # for weekday arithmetic only: concreteness doesn't depend on it
+SENTENCE = re.compile(r"[^。！？!?；;]+[。！？!?；;]?")
+# A sentence that ends as a question (「总价大概控制在多少」), not one that only says 几 (「几档报价」).
+ASKS = re.compile(r"(?:[？?]|[吗呢吧]|多少|什么|怎么样|哪[个些里儿]?)[。！!]?$")
+# Spoken sentences: transcribed speech marks a pause with a space where writing has a full stop.
+SPOKEN = re.compile(r"[^。！？!?；;\s]+[。！？!?；;]?")
+CLAUSE = re.compile(r"[^。！？!?；;，,\s]+[。！？!?；;]?")  # customers speak in run-ons without punctuation
+BOUNDARY = re.compile(r"[\s，,。！？!?；;、…—~～]")
+
+Quote = Tuple[ReadTurn, int, int, str]  # a turn, the words' [start, end) in it, the rule that found them
+Cited = Union[ReadTurn, Quote]
 
 
 class CallReading:
-    """What every criterion needs: the transcript, its turns read, the rubric."""
+    """What every criterion needs: the transcript, its turns read, the rubric, the live facts."""
 
-    def __init__(self, transcript: Transcript, turns: List[ReadTurn], rubric: Rubric) -> None:
-        self.transcript, self.turns, self.rubric = transcript, turns, rubric
+    def __init__(
+        self, transcript: Transcript, turns: List[ReadTurn], rubric: Rubric, facts: Optional[LiveFacts] = None
+    ) -> None:
+        self.transcript, self.turns, self.rubric, self.facts = transcript, turns, rubric, facts
         info = transcript.call  # compared with Simplified turn text, so Simplified too
         self.info = replace(
             info,
@@ -45,30 +59,42 @@ class CallReading:
         self.trainee = [t for t in turns if t.speaker == "trainee"]
         self.customer = [t for t in turns if t.speaker == "customer"]
 
-    def result(self, cid: str, passed: bool, evidence: Iterable[ReadTurn], feedback: str) -> CriterionResult:
+    def result(self, cid: str, passed: bool, evidence: Iterable[Cited], feedback: str) -> CriterionResult:
         weight = self.rubric.criteria[cid].weight
-        seen: Dict[int, ReadTurn] = {}
-        for turn in evidence:
-            seen.setdefault(turn.number, turn)
+        seen: Dict[Tuple[int, int, int], Evidence] = {}
+        for item in evidence:
+            turn, start, end, rule = item if isinstance(item, tuple) else (item, 0, len(item.text), f"{cid}.turn")
+            seen.setdefault((turn.number, start, end), Evidence(turn.number, turn.turn.text, start, end, rule))
         return CriterionResult(
             id=cid,
             passed=passed,
             points=weight if passed else 0,
             max_points=weight,
-            evidence=tuple(Evidence(t.number, t.turn.text) for t in sorted(seen.values(), key=lambda t: t.number)),
+            evidence=tuple(sorted(seen.values(), key=lambda e: (e.turn, e.start))),
             feedback=feedback,
         )
 
     def standard(self, cid: str) -> str:
         return self.rubric.criteria[cid].standard
 
-    def company_named(self, text: str) -> bool:
+    def pattern(self, name: str) -> Pattern[str]:
+        return self.rubric.patterns[name]
+
+    def is_recap(self, turn: ReadTurn) -> bool:
+        return turn.intent == "repeat_back" or self.rubric.has(turn.text, "confirm_markers")
+
+    def phrase(self, turn: ReadTurn, phrase_list: str, rule: str) -> Optional[Quote]:
+        hit = self.rubric.first(turn.text, phrase_list)
+        return (turn, hit[0], hit[1], rule) if hit else None
+
+    def company_named(self, text: str) -> Optional[Tuple[int, int]]:
         call = self.info
         names = [call.company, *call.company_aliases]
         core = re.sub(r"(有限公司|公司|4S店|售楼处|服务站|展厅|营业厅)$", "", call.company)
         if len(core) >= 2:
             names.append(core)
-        return any(name and name in text for name in names)
+        hits = [(text.find(n), text.find(n) + len(n)) for n in names if n and n in text]
+        return min(hits, key=lambda h: (h[0], -h[1])) if hits else None
 
     def invite_turns(self) -> List[ReadTurn]:
         """Invitations, and offers of a concrete time ("周五上午或者周六上午，您看哪个合适？")."""
@@ -77,29 +103,42 @@ class CallReading:
             for t in self.trainee
             if t.intent in ("invite_visit", "propose_time")
             or self.rubric.has(t.text, "invitation")
-            or INVITES.search(t.text)
-            or (QUESTION.search(t.text) and any(s.concrete for s in proposed_slots(t.text, REFERENCE_DATE, t.spans)))
+            or self.pattern("invites").search(t.text)
+            or (self.pattern("question").search(t.text) and any(s.concrete for s in slots_of(t)))
         ]
+
+
+def span_quote(turn: ReadTurn, span, rule: str) -> Quote:
+    return (turn, span.start, span.end, rule)
 
 
 def greeting(call: CallReading) -> CriterionResult:
     first = call.trainee[0]
-    missing = []
-    if not call.rubric.has(first.text, "greeting"):
+    missing, quotes = [], []
+    hello = call.phrase(first, "greeting", "greeting.polite_word")
+    quotes += [hello] if hello else []
+    if not hello:
         missing.append("问候语（您好）")
-    if not call.company_named(first.text):
+    company = call.company_named(first.text)
+    if company:
+        quotes.append((first, company[0], company[1], "greeting.company"))
+    else:
         missing.append(f"公司名称（{call.transcript.call.company}）")
-    if not (
-        SELF_NAME.search(first.text)
-        or call.rubric.has(first.text, "roles")
-        or call.rubric.has(first.text, "self_intro")
-    ):
+    own = call.pattern("own_name").search(first.text)
+    who = (
+        call.phrase(first, "roles", "greeting.role")
+        or call.phrase(first, "self_intro", "greeting.own_name")
+        or ((first, own.start(), own.end(), "greeting.own_name") if own else None)
+    )
+    if who:
+        quotes.append(who)
+    else:
         missing.append("自己的姓名或岗位")
     rings = call.transcript.call.rings
     if rings is not None and rings > call.rubric.max_rings and not call.rubric.has(first.text, "kept_waiting"):
         missing.append(f"铃响{rings}声才接听后的致歉（让您久等了）")
     if not missing:
-        return call.result("greeting", True, [first], "开场规范：问候、公司名称、姓名或岗位齐全。" + _pickup_note(call))
+        return call.result("greeting", True, quotes, "开场规范：问候、公司名称、姓名或岗位齐全。" + _pickup_note(call))
     return call.result("greeting", False, [first], f"第一句缺少{'、'.join(missing)}。标准：{call.standard('greeting')}")
 
 
@@ -112,42 +151,91 @@ def _pickup_note(call: CallReading) -> str:
     return f"铃响{rings}声才接听，已致歉。"
 
 
-def _customer_surname(call: CallReading) -> Tuple[Optional[str], Optional[ReadTurn]]:
-    """The surname and the customer turn that gave it (None turn: known before the call)."""
+_surname_patterns_for: List[Tuple[object, Tuple[Pattern[str], Pattern[str], Pattern[str]]]] = []
+
+
+def _surname_patterns() -> Tuple[Pattern[str], Pattern[str], Pattern[str]]:
+    """How a customer gives their surname, built once per lexicon: 「免贵姓欧阳」, 「叫我老杨/王哥就行」
+    (the form offered, then the surname), a bare 「欧阳。」 in answer to the question."""
+    lex = lexicon()
+    if _surname_patterns_for and _surname_patterns_for[0][0] is lex:
+        return _surname_patterns_for[0][1]
+    surname = lex.surname_re
+    familiar = "|".join(lex.familiar_prefixes)
+    gives = re.compile(rf"(?:免贵姓|复姓|我姓|(?<!贵)姓)({surname})")
+    honorifics = "|".join(lex.honorifics)
+    offered = re.compile(rf"叫我((?:{familiar})({surname})|({surname})(?:{honorifics}))")
+    # A bare answer to 「请问您贵姓？」: 「欧阳。」「我司马」「我叫王建国」.
+    answer = re.compile(
+        rf"^(?:[嗯哦噢啊呃]+[，,\s]*)?(?:我是|我叫|我)?({surname})[\u4e00-\u9fff]{{0,2}}(?:[，。,.！!\s]|就行|吧|$)"
+    )
+    _surname_patterns_for[:] = [(lex, (gives, offered, answer))]
+    return gives, offered, answer
+
+
+def _customer_surname(call: CallReading) -> Tuple[Optional[str], Optional[str], Optional[Quote]]:
+    """The surname, the form the customer offered (老杨) if any, and the words that gave it
+    (None: known before the call, or from the simulator's record)."""
     info = call.info
     if info.direction == "outbound" and info.customer_surname:
-        return info.customer_surname, None
-    for turn in call.customer:
-        match = GIVES_SURNAME.search(turn.text)
-        if match and (not info.customer_surname or match.group(1) == info.customer_surname):
-            return match.group(1), turn
-    return None, None
+        return info.customer_surname, None, None
+    known = call.facts.surname if call.facts and call.facts.surname else None  # the simulator's record
+    expected = known or info.customer_surname  # a persona's surname: only a matching one is "given"
+    gives, offered, answer = _surname_patterns()
+    asked = False
+    for turn in call.turns:
+        if turn.speaker == "trainee":
+            asked = bool(turn.intent == "ask_name" or call.pattern("asks_name").search(turn.text))
+            continue
+        for pattern in (offered, gives, *((answer,) if asked else ())):
+            match = pattern.search(turn.text)
+            if not match:
+                continue
+            group = (2 if match.group(2) else 3) if pattern is offered else 1  # 老杨 | 王哥
+            surname = match.group(group)
+            after = turn.text[match.end(group) : match.end(group) + 1]
+            if pattern is answer and surname in lexicon().function_surnames and "\u4e00" <= after <= "\u9fff":
+                continue  # 「我叫车过去」: a verb, not the surname 车
+            if expected and surname != expected:
+                continue
+            form = match.group(1) if pattern is offered else None
+            return surname, form, (turn, match.start(group), match.end(group), "name_capture.surname_given")
+        asked = False
+    if known:
+        return known, None, None
+    return None, None, None
 
 
-def _addressing(call: CallReading) -> List[Tuple[ReadTurn, str, str]]:
-    """(turn, surname, honorific) for each time a trainee addresses someone as 王先生."""
+def _addressing(call: CallReading, form: Optional[str], surname: Optional[str]) -> List[Tuple[Quote, str]]:
+    """(the words, surname) each time a trainee turn addresses someone as 王先生, or by the offered 老杨."""
     found = []
     for turn in call.trainee:
         for span in turn.labels("ADDRESSEE"):
-            if SELF_REFERENCE.search(turn.text[: span.start]):
+            if call.pattern("self_reference").search(turn.text[: span.start]):
                 continue  # "我是李经理": the trainee's own name
-            surname, honorific = split_addressee(span.text)
-            found.append((turn, surname, honorific))
-    return found
+            if call.pattern("third_party").search(turn.text[span.end :]):
+                continue  # "还是老刘师傅给您弄": a colleague who does something for the customer
+            surname, _ = split_addressee(span.text)
+            found.append((span_quote(turn, span, "name_capture.addressed"), surname))
+        if form and surname:
+            for match in re.finditer(re.escape(form), turn.text):
+                found.append(((turn, match.start(), match.end(), "name_capture.addressed_as_offered"), surname))
+    return sorted(found, key=lambda f: (f[0][0].number, f[0][1]))
 
 
 def name_capture(call: CallReading) -> CriterionResult:
-    surname, given_at = _customer_surname(call)
-    asks = [t for t in call.trainee if t.intent == "ask_name" or ASKS_NAME.search(t.text)]
-    addressed = _addressing(call)
-    wrong = [(t, s, h) for t, s, h in addressed if surname and s != surname]
+    surname, form, given = _customer_surname(call)
+    asks = [t for t in call.trainee if t.intent == "ask_name" or call.pattern("asks_name").search(t.text)]
+    addressed = _addressing(call, form, surname)
+    wrong = [(q, s) for q, s in addressed if surname and s != surname]
     if wrong:
-        turn, s, h = wrong[0]
+        quote, s = wrong[0]
+        words = quote[0].text[quote[1] : quote[2]]
         return call.result(
             "name_capture",
             False,
-            [turn],
-            f"称呼错了：客户姓{surname}，却称呼「{s}{h}」。标准：{call.standard('name_capture')}",
+            [quote],
+            f"称呼错了：客户姓{surname}，却称呼「{words}」。标准：{call.standard('name_capture')}",
         )
     if surname is None:
         if not asks:
@@ -158,17 +246,57 @@ def name_capture(call: CallReading) -> CriterionResult:
             asks,
             f"问了姓氏但客户没有告知，应稍后再问一次。标准：{call.standard('name_capture')}",
         )
-    after = [(t, s, h) for t, s, h in addressed if given_at is None or t.number > given_at.number]
+    after = [(q, s) for q, s in addressed if given is None or q[0].number > given[0].number]
     if not after:
         return call.result(
             "name_capture",
             False,
             asks,
-            f"知道客户姓{surname}后，没有用「{surname}先生/女士」等称呼客户。标准：{call.standard('name_capture')}",
+            f"知道客户姓{surname}后，没有用「{surname}先生/女士」等称呼客户"
+            f"（单称“先生”或只用复姓的一个字都不算）。标准：{call.standard('name_capture')}",
         )
-    turn, s, h = after[0]
-    evidence = ([asks[0]] if asks and given_at else []) + [turn]
-    return call.result("name_capture", True, evidence, f"得知客户姓{surname}，并称呼「{s}{h}」。")
+    quote = after[0][0]
+    words = quote[0].text[quote[1] : quote[2]]
+    evidence: List[Cited] = ([asks[0]] if asks and given else []) + [quote]
+    return call.result("name_capture", True, evidence, f"得知客户姓{surname}，并称呼「{words}」。")
+
+
+def _customer_places(call: CallReading) -> List[str]:
+    """Places the customer named (their office for a visit, a meeting point) or the simulator recorded."""
+    named = [s.text for t in call.customer for s in t.labels("ADDRESS", "LANDMARK")]
+    return named + ([normalize(call.facts.agreed_place)] if call.facts and call.facts.agreed_place else [])
+
+
+CUSTOMERS_PLACE = re.compile(r"[您贵]|府上")  # the customer's own place, as the trainee calls it
+
+
+def _wrong_address(call: CallReading, address: str) -> bool:
+    """Another number on the company's street, and not a place the customer named: 滨江路188号 for 88号."""
+    company = call.info.address
+    if not company or any(same_place(address, p) for p in _customer_places(call)):
+        return False
+    return conflicts(address, company)
+
+
+def _trainee_places(call: CallReading, first: int) -> Tuple[List[Quote], List[Quote]]:
+    """Places the trainee states from the first invitation on: (right ones, wrong addresses)."""
+    right: List[Quote] = []
+    wrong: List[Quote] = []
+    named_by_customer = bool(_customer_places(call))
+    for turn in call.trainee:
+        if turn.number < first:
+            continue
+        for span in turn.labels(*PLACE_LABELS):
+            if named_by_customer and span.label == "PLACE" and CUSTOMERS_PLACE.match(span.text):
+                continue  # 「我到您公司」 after the customer gave the address: the address must be said
+            if span.label == "ADDRESS" and _wrong_address(call, span.text):
+                wrong.append(span_quote(turn, span, "invitation.wrong_address"))
+            else:
+                right.append(span_quote(turn, span, "invitation.place"))
+        if call.info.address and call.info.address in turn.text and not turn.labels("ADDRESS"):
+            start = turn.text.find(call.info.address)
+            right.append((turn, start, start + len(call.info.address), "invitation.place"))
+    return right, wrong
 
 
 def invitation(call: CallReading) -> CriterionResult:
@@ -176,133 +304,219 @@ def invitation(call: CallReading) -> CriterionResult:
     if not invites:
         return call.result("invitation", False, [], f"没有邀请客户来店或约定见面。标准：{call.standard('invitation')}")
     first = invites[0].number
-    after = [t for t in call.turns if t.number >= first]
-    today = REFERENCE_DATE
-    timed = [t for t in after if any(s.concrete for s in proposed_slots(t.text, today, t.spans))]
-    address = call.info.address
-    placed = [
-        t
-        for t in call.trainee
-        if t.number >= first and (t.labels("ADDRESS", "PLACE") or (address and address in t.text))
-    ]
+    when, settled = agreed_time([t for t in call.turns if t.number >= first], call.facts, call.is_recap)
+    right, wrong = _trainee_places(call, first)
+    last_wrong = wrong and (not right or wrong[-1][0].number >= right[-1][0].number)
     missing = []
-    if not timed:
-        missing.append("明确的时间（哪天、上午/下午或几点）")
-    if not placed:
+    if when is None or not when.concrete:
+        missing.append("明确的时间（最后约定的是哪天、上午/下午或几点）")
+    if last_wrong:
+        words = wrong[-1][0].text[wrong[-1][1] : wrong[-1][2]]
+        address = call.transcript.call.address
+        missing.append(f"正确的地点（说的是「{words}」，不是公司地址{address}，也不是通话中约定的地点）")
+    elif not right:
         missing.append("明确的地点（地址或位置）")
+    wait_note = (
+        "" if any(call.rubric.has(t.text, "will_wait") for t in call.trainee) else "另外，可告知客户将专程等候。"
+    )
     if missing:
         return call.result(
-            "invitation", False, invites[:2], f"邀约缺少{'、'.join(missing)}。标准：{call.standard('invitation')}"
+            "invitation",
+            False,
+            [invites[0], *(wrong[-1:] if last_wrong else [])],
+            f"邀约缺少{'、'.join(missing)}。标准：{call.standard('invitation')}",
         )
-    trainee_timed = [t for t in timed if t.speaker == "trainee"]
-    return call.result("invitation", True, [invites[0], *(trainee_timed[-1:]), placed[0]], "邀约明确了时间和地点。")
+    time_turn = next((t for t in call.turns if t.number == settled), None)
+    named = [q for q in right if any(s.start == q[1] for s in q[0].labels("ADDRESS", "LANDMARK"))]
+    place = max(named or right, key=lambda q: (q[0].number, q[2] - q[1]))  # the last place, an address first
+    evidence: List[Cited] = [invites[0], place]
+    if time_turn is not None and time_turn.speaker == "trainee":
+        evidence.append(time_turn)
+    return call.result("invitation", True, evidence, "邀约明确了时间和地点。" + wait_note)
 
 
 def closing(call: CallReading) -> CriterionResult:
     window = call.trainee[-call.rubric.closing_window :]
-    thanked = [t for t in window if call.rubric.has(t.text, "thanks")]
-    farewell = [t for t in window if t.intent == "goodbye" or call.rubric.has(t.text, "goodbye")]
+    thanked = [q for t in window if (q := call.phrase(t, "thanks", "closing.thanks"))]
+    farewell: List[Cited] = [q for t in window if (q := call.phrase(t, "goodbye", "closing.goodbye"))]
+    farewell += [t for t in window if t.intent == "goodbye" and not farewell]
     problems = []
     if not thanked:
-        problems.append("结束时没有致谢")
+        problems.append("结束时没有致谢（不客气、道歉都不算致谢）")
     if not farewell:
         problems.append("没有道别（再见）")
     if call.transcript.hangup == "trainee":
         problems.append("先于客户挂断了电话（对方放下电话后，方可挂断电话）")
     if problems:
         return call.result("closing", False, window, f"{'；'.join(problems)}。标准：{call.standard('closing')}")
-    return call.result("closing", True, thanked + farewell, "结束时致谢并道别，由客户先挂断。")
+    return call.result("closing", True, [*thanked, *farewell], "结束时致谢并道别，由客户先挂断。")
 
 
-SENTENCE = re.compile(r"[^。！？!?；;]+[。！？!?；;]?")
-NOT_A_NEEDS_QUESTION = re.compile(
-    r"贵姓|称呼|留个电话|电话多少|电话号码|手机号|号码|微信|方便接|方便说|方便吗|打扰|有空|几点|哪天|时间|过来|来店|对吗|对吧|没错吧|是吧|"
-    r"还有什么问题|还有别的问题|听清|明白吗|清楚吗"
-)
+def _sentences(text: str, pattern: re.Pattern = SENTENCE) -> List[Tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group()) for m in pattern.finditer(text)]
 
 
-def _needs_questions(call: CallReading, turn: ReadTurn) -> List[str]:
+def _needs_questions(call: CallReading, turn: ReadTurn) -> List[Quote]:
     """Questions about the customer's situation: what they want, use, budget, timing, layout..."""
     found = []
-    for sentence in SENTENCE.findall(turn.text):
-        if not QUESTION.search(sentence) or NOT_A_NEEDS_QUESTION.search(sentence):
+    for start, end, sentence in _sentences(turn.text, SPOKEN):
+        if not call.pattern("question").search(sentence) or call.rubric.has(sentence, "not_needs_questions"):
             continue
-        scheduling = [s for s in turn.spans if s.label in ("DAY", "DATE", "PART", "CLOCK") and s.text in sentence]
-        if scheduling:
+        if any(s.label in ("DAY", "DATE", "PART", "CLOCK") and start <= s.start < end for s in turn.spans):
             continue
         if call.rubric.has(sentence, "needs_questions") or re.search(
-            r"您|你|贵公司|贵单位|家里|需要|打算|考虑", sentence
+            r"您|你|贵公司|贵单位|家里|需要|打算|考虑|还想|想要|想不想|要不要|是[^\s，,。]{1,12}还是", sentence
         ):
-            found.append(sentence)
+            found.append((turn, start, end, "needs_discovery.need_question"))
     return found
 
 
 def needs_discovery(call: CallReading) -> CriterionResult:
-    asks = [t for t in call.trainee if t.intent == "ask_needs" or _needs_questions(call, t)]
+    asks: List[Cited] = [q for t in call.trainee for q in _needs_questions(call, t)]
+    # The NLU's ask_needs counts too, unless the turn is a challenge (「你到底买不买？」).
+    quoted = {q[0].number for q in asks if isinstance(q, tuple)}
+    asks += [
+        t
+        for t in call.trainee
+        if t.intent == "ask_needs"
+        and t.number not in quoted
+        and call.pattern("question").search(t.text)  # 「还是老刘师傅给您弄」 asks nothing
+        and not call.rubric.has(t.text, "not_needs_questions")
+    ]
+    asks.sort(key=lambda q: q[0].number if isinstance(q, tuple) else q.number)
     if asks:
         return call.result("needs_discovery", True, asks[:2], "询问了客户的需求。")
     return call.result("needs_discovery", False, [], f"没有询问客户需求。标准：{call.standard('needs_discovery')}")
 
 
-def _topic(call: CallReading, text: str) -> Optional[str]:
-    if not QUESTION.search(text):
-        return None
-    return next((topic for topic, words in call.rubric.topics.items() if any(w in text for w in words)), None)
+def _topic(call: CallReading, sentence: str) -> Optional[str]:
+    return next((topic for topic, words in call.rubric.topics.items() if any(w in sentence for w in words)), None)
 
 
 # What an answer contains even when it doesn't repeat the question's words.
-ANSWER_SPANS = {"location": ("ADDRESS", "PLACE"), "hours": ("CLOCK", "PART"), "test_drive": ("DAY", "PART", "CLOCK")}
-ANSWER_WORDS = {
-    "price": re.compile(
-        r"\d+(\.\d+)?\s*(万|元|块|千)|[一二两三四五六七八九十百千]+(万|元|块|千)|优惠|折|免费|不收费|收费|价"
-    ),
-    "finance": re.compile(r"首付|分期|贷款|按揭|月供|利率|免息|刷卡|转账|公积金|成"),
-    "delivery": re.compile(
-        r"\d+\s*(个)?(小时|分钟|天|周|个月|月)|[一二两三四五六七八九十半]+(个)?(小时|分钟|天|周|个月|月)|现车|现货|有货|到货|交房|封顶|当天|马上"
-    ),
-    "models": re.compile(r"有的|我们有|有[一二两三四五六七八九十\d]+(款|种|个)|款|型|户型|套餐|室"),
-    "configuration": re.compile(r"配|带|标配|选装|\d+(M|兆|T)"),
-    "test_drive": re.compile(r"可以|能|欢迎|试驾|样板间"),
-}
+ANSWER_SPANS = {"location": ("ADDRESS", "LANDMARK"), "hours": ("CLOCK",)}  # 「店里」 says not where
 
 
-def _answers(call: CallReading, turn: ReadTurn, topic: str) -> bool:
-    if turn.intent in ANSWERS.get(topic, ()) or any(w in turn.text for w in call.rubric.topics[topic]):
+# Character pairs too common to show that a reply takes up a question's words.
+_NOT_CONTENT = frozenset(
+    ["你们", "我们", "您们", "一下", "请问", "那个", "这个", "什么", "怎么", "多少", "能不", "是不", "方便"]
+)
+
+
+def _bigrams(text: str) -> set:
+    han = re.sub(r"[^\u4e00-\u9fffA-Za-z0-9]", "", text)
+    return {han[i : i + 2] for i in range(len(han) - 1)} - _NOT_CONTENT
+
+
+def _answers(call: CallReading, turn: ReadTurn, question: str, topic: Optional[str], reply: bool) -> bool:
+    """Whether `turn` answers `question`: on its topic, echoing its words, or (the next reply) a yes/no."""
+    text = turn.text
+    if len(text) > call.rubric.answer_max_chars:
+        return False  # a wall of words is no answer (a long but on-topic turn fails courtesy instead)
+    echoes = bool(_bigrams(question) & _bigrams(text))
+    if reply and call.rubric.has(text, "redirect_to_visit") and not call.pattern("answer_directly").search(question):
+        return True  # 一时难解答的问题…邀请客户来展厅 (not where the showroom is, or when it opens)
+    if topic is not None:
+        # A question on a known topic needs an answer on it (a figure for a price): echoing its
+        # words (「我们物业是一线品牌」 to 「物业费多少」) is talk about it, not an answer.
+        pattern = call.rubric.answer_words.get(topic)
+        # The trainee's own questions (「总价大概控制在多少？」) say nothing on the topic.
+        said = "".join(s for _, _, s in _sentences(text, SPOKEN) if not ASKS.search(s))
+        on_topic = (
+            turn.intent in ANSWERS.get(topic, ())
+            or any(w in said for w in call.rubric.topics[topic])
+            or bool(pattern is not None and pattern.search(said))
+            or bool(turn.labels(*ANSWER_SPANS.get(topic, ())))
+        )
+        if on_topic and (reply or echoes):
+            return True
+    elif echoes:
         return True
-    pattern = ANSWER_WORDS.get(topic)
-    if pattern is not None and pattern.search(turn.text):
+    if (
+        reply
+        and call.pattern("who").search(question)
+        and (call.company_named(text) or call.pattern("own_name").search(text))
+    ):
         return True
-    return bool(turn.labels(*ANSWER_SPANS.get(topic, ())))
+    if reply and call.pattern("what_for").search(question):
+        return True
+    if reply and call.pattern("when").search(question) and turn.labels("DAY", "DATE", "PART", "CLOCK"):
+        return True
+    if reply and call.pattern("yes_no").search(question.rstrip("？?。 ")):
+        opening = re.sub(r"^[嗯哦噢啊，,\s]+", "", text)
+        return any(opening.startswith(w) for w in call.rubric.phrases["answer_starts"])
+    return False
+
+
+def _customer_questions(call: CallReading) -> List[Tuple[ReadTurn, int, int, str]]:
+    """Each question a customer asks. A short lead-in run on into the next question (「演示什么
+    跟钉钉有什么区别」) is one question."""
+    found: List[Tuple[ReadTurn, int, int, str]] = []
+    for turn in call.customer:
+        for start, end, sentence in _sentences(turn.text, CLAUSE):
+            core = sentence.rstrip("。！!；;")
+            if re.fullmatch(r"[喂哎诶嗯]+[？?]?", core) or not call.pattern("question").search(sentence):
+                continue
+            if not re.search(r"[？?]|吗", sentence) and call.pattern("not_a_question").search(sentence):
+                continue
+            if call.pattern("rhetorical").search(sentence):
+                continue  # 「这不是坑人吗」 asks for no information
+            last = found[-1] if found else None
+            if (
+                last
+                and last[0] is turn
+                and len(last[3]) <= 4
+                and not re.search(r"[？?]", last[3])
+                and not turn.text[last[2] : start].strip(" ，,")
+            ):
+                found[-1] = (turn, last[1], end, turn.text[last[1] : end])
+                continue
+            found.append((turn, start, end, sentence))
+    return found
 
 
 def question_handling(call: CallReading) -> CriterionResult:
     exaggerated = [
-        t for t in call.trainee if call.rubric.has(t.text, "exaggerations") or call.rubric.has(t.text, "rash_promises")
+        q
+        for t in call.trainee
+        if (
+            q := call.phrase(t, "exaggerations", "question_handling.exaggeration")
+            or call.phrase(t, "rash_promises", "question_handling.rash_promise")
+        )
     ]
-    topics = [(t, _topic(call, t.text)) for t in call.customer]
-    questions = [(t, topic) for t, topic in topics if topic]
-    unanswered: List[ReadTurn] = []
-    answered: List[ReadTurn] = []
-    for i, (question, topic) in enumerate(questions):
-        # Answered by any trainee turn before the customer moves on to another topic.
-        end = next((q.number for q, other in questions[i + 1 :] if other != topic), None)
-        replies = [t for t in call.trainee if t.number > question.number and (end is None or t.number < end)]
-        hits = [t for t in replies if _answers(call, t, topic)]
-        (answered if hits else unanswered).append(hits[0] if hits else question)
+    questions = _customer_questions(call)
+    unanswered: List[Quote] = []
+    answered: List[Cited] = []
+    done_topics: set = set()
+    done_words: List[set] = []
+    for turn, start, end, sentence in questions:
+        topic = _topic(call, sentence)
+        if (topic and topic in done_topics) or any(len(_bigrams(sentence) & w) >= 2 for w in done_words):
+            continue  # re-asked after an answer: not the trainee's fault
+        later = [t for t in call.trainee if t.number > turn.number]
+        # The next two trainee turns may answer in their own words; a later one must come back to
+        # the question's words (a late answer counts).
+        hit = next((t for i, t in enumerate(later) if _answers(call, t, sentence, topic, reply=i < 2)), None)
+        if hit is None:
+            unanswered.append((turn, start, end, "question_handling.unanswered"))
+            continue
+        answered.append(hit)
+        done_topics.add(topic)
+        done_words.append(_bigrams(sentence))
     problems = []
     if unanswered:
-        problems.append("没有回答客户的问题：" + "；".join(f"「{q.turn.text}」" for q in unanswered[:2]))
+        problems.append("没有回答客户的问题：" + "；".join(f"「{q[0].text[q[1] : q[2]]}」" for q in unanswered[:2]))
     if exaggerated:
         words = "、".join(
-            call.rubric.found(exaggerated[0].text, "exaggerations")
-            + call.rubric.found(exaggerated[0].text, "rash_promises")
+            call.rubric.found(exaggerated[0][0].text, "exaggerations")
+            + call.rubric.found(exaggerated[0][0].text, "rash_promises")
         )
         problems.append(f"有夸大或随意许诺的说法（{words}）")
     if problems:
         return call.result(
             "question_handling",
             False,
-            exaggerated,
+            [*unanswered, *exaggerated],
             f"{'；'.join(problems)}。标准：{call.standard('question_handling')}",
         )
     if not questions:
@@ -312,10 +526,15 @@ def question_handling(call: CallReading) -> CriterionResult:
 
 def contact_exchange(call: CallReading) -> CriterionResult:
     asks = [
-        t for t in call.trainee if t.intent == "ask_phone" or (ASKS_PHONE.search(t.text) and QUESTION.search(t.text))
+        t
+        for t in call.trainee
+        if t.intent == "ask_phone"
+        or (call.pattern("asks_phone").search(t.text) and call.pattern("question").search(t.text))
     ]
-    given_by_customer = [t for t in call.customer if t.labels("PHONE") and asks and t.number > asks[0].number]
-    own = [t for t in call.trainee if t.labels("PHONE")]
+    given_by_customer = [s for t in call.customer for s in t.labels("PHONE")]
+    if call.facts and call.facts.customer_phone:
+        given_by_customer = given_by_customer or [None]  # type: ignore[list-item]
+    own = [span_quote(t, s, "contact_exchange.own_number") for t in call.trainee for s in t.labels("PHONE")]
     if given_by_customer:
         return call.result("contact_exchange", True, asks[:1], "留下了客户的电话。")
     if own:
@@ -326,59 +545,141 @@ def contact_exchange(call: CallReading) -> CriterionResult:
     return call.result("contact_exchange", False, asks[:1], f"{reason}。标准：{call.standard('contact_exchange')}")
 
 
+def _recap(
+    call: CallReading, turn: ReadTurn, when: Optional[When], place: bool, phone: Optional[str]
+) -> Tuple[List[Quote], List[str]]:
+    """The words of `turn` that restate each agreed fact, and the facts it leaves out or gets wrong."""
+    quotes: List[Quote] = []
+    missing: List[str] = []
+    if when is not None:
+        if any(when.restated_by(s) for s in slots_of(turn, reference_date(call.turns))):
+            time_spans = [s for s in turn.spans if s.label in ("DAY", "DATE", "PART", "CLOCK")]
+            quotes += [span_quote(turn, s, "confirmation.time") for s in time_spans]
+        else:
+            missing.append("约定的时间")
+    if place:
+        places = turn.labels(*PLACE_LABELS)
+        # A place the customer named, said again word for word (「物流园停车场」 after 「在物流园停车场」).
+        echoed = [p for p in _customer_places(call) if p and p in turn.text]
+        if places and not any(s.label == "ADDRESS" and _wrong_address(call, s.text) for s in places):
+            quotes += [span_quote(turn, s, "confirmation.place") for s in places]
+        elif echoed:
+            start = turn.text.find(echoed[0])
+            quotes.append((turn, start, start + len(echoed[0]), "confirmation.place"))
+        else:
+            missing.append("约定的地点")
+    if phone:
+        said = [s for s in turn.labels("PHONE") if phone_digits(s.text) == phone]
+        if said:
+            quotes.append(span_quote(turn, said[0], "confirmation.phone"))
+        else:
+            missing.append("客户的电话")
+    return quotes, missing
+
+
 def confirmation(call: CallReading) -> CriterionResult:
-    def facts(t: ReadTurn) -> List[str]:
-        return [s.label for s in t.spans if s.label in ("DAY", "DATE", "PART", "CLOCK", "ADDRESS", "PLACE", "PHONE")]
-
-    read_backs = [
-        t
-        for t in call.trainee
-        if (t.intent == "repeat_back" or call.rubric.has(t.text, "confirm_markers")) and facts(t)
-    ]
-    today = REFERENCE_DATE
-
-    def repeats_an_agreed_time(t: ReadTurn) -> bool:
-        slots = [s for s in proposed_slots(t.text, today, t.spans) if s.concrete]
-        earlier = " ".join(u.text for u in call.turns if u.number < t.number)
-        return any(s.words in earlier for s in slots)
-
-    closing_restates = [t for t in call.trainee[-3:] if t.labels("ADDRESS", "PLACE") and repeats_an_agreed_time(t)]
-    decided = read_backs or closing_restates
-    if decided:
-        return call.result("confirmation", True, decided[-1:], "结束前复述确认了关键信息。")
+    """Every key fact agreed in the call, restated by one trainee turn after the last change: the
+    time (as a fact: 礼拜六早上 = 周六上午), the place, and the customer's number if given."""
+    when, settled = agreed_time(call.turns, call.facts, call.is_recap)
+    if when is not None and not when.weekdays:
+        when = None  # 「下周再说」 agrees no day
+    # The customer's first word on a time is when agreeing starts: the trainee's own proposal
+    # (「下周一上午九点过来，可以吗？」, 「改到周六下午可以吗？」) is no read-back.
+    today = reference_date(call.turns)
+    timed = [t.number for t in call.turns if any(s.weekdays or t.speaker == "customer" for s in slots_of(t, today))]
+    accepted = next((t.number for t in call.customer if timed and t.number >= timed[0]), 0) if when else 0
+    change = last_change(call.turns, call.is_recap) if when else None
+    if change is not None and change.speaker == "trainee":
+        accepted = max(accepted, next((t.number for t in call.customer if t.number > change.number), 10**6))
+    # A place is a key fact once one is named (an address, a landmark, the company's address).
+    place = bool(_customer_places(call)) or any(
+        t.labels("ADDRESS", "LANDMARK") or (call.info.address and call.info.address in t.text) for t in call.turns
+    )
+    phones = phones_given(call.customer, call.facts)
+    phone = phones[-1] if phones else None
+    if when is None and not place and not phone:
+        return call.result(
+            "confirmation",
+            False,
+            [],
+            f"通话中没有约定可以复述的时间、地点或电话。标准：{call.standard('confirmation')}",
+        )
+    best: Tuple[List[Quote], List[str]] = ([], ["约定的时间、地点"])
+    for turn in call.trainee:
+        if turn.number < settled or turn.number < accepted:
+            continue  # restating a time that later changed, or before the customer agreed
+        if when is None and not call.is_recap(turn):
+            continue  # no visit agreed: only a read-back said as one (「我再说一遍」) confirms the rest
+        quotes, missing = _recap(call, turn, when, place, phone)
+        if not missing:
+            return call.result("confirmation", True, quotes, "结束前复述确认了约定的关键信息（时间、地点、电话）。")
+        if len(missing) < len(best[1]) or not best[0]:
+            best = (quotes, missing)
     return call.result(
-        "confirmation", False, [], f"结束前没有复述确认时间、地点或电话。标准：{call.standard('confirmation')}"
+        "confirmation",
+        False,
+        best[0],
+        f"结束前没有完整复述确认：缺少{'、'.join(best[1])}（客户的复述不算）。标准：{call.standard('confirmation')}",
     )
 
 
+def _fillers(call: CallReading, turn: ReadTurn) -> List[Quote]:
+    """Fillers standing alone: at the start of a clause, or right after another filler (「嗯嗯，那个，」
+    「然后就是」); 「就是说」 is one, 「电话就是这个」 and 「那个号码」 none."""
+    words = sorted(call.rubric.phrases["fillers"], key=len, reverse=True)
+    pattern = re.compile("|".join(re.escape(w) for w in words))
+    found: List[Quote] = []
+    last_end = -1
+    for match in pattern.finditer(turn.text):
+        start = match.start()
+        before = turn.text[start - 1] if start else ""
+        after = turn.text[match.end() : match.end() + 1]
+        alone = not after or bool(BOUNDARY.match(after)) or bool(pattern.match(turn.text, match.end()))
+        if match.group() in call.rubric.phrases["fillers_alone_only"] and not alone:
+            continue  # 「那个号码」
+        if start == 0 or BOUNDARY.match(before) or start == last_end:
+            found.append((turn, start, match.end(), "courtesy.filler"))
+            last_end = match.end()
+    return found
+
+
 def courtesy(call: CallReading) -> CriterionResult:
+    """Only the trainee's words count: a customer's 「我没空」 is no fault of the trainee's."""
     rubric = call.rubric
     problems: List[str] = []
-    evidence: List[ReadTurn] = []
-    rude = [t for t in call.trainee if t.intent == "rude" or rubric.has(t.text, "rude")]
+    evidence: List[Cited] = []
+    quoted: List[Quote] = [q for t in call.trainee if (q := call.phrase(t, "rude", "courtesy.rude"))]
+    rude: List[Cited] = [
+        *quoted,
+        *(t for t in call.trainee if t.intent == "rude" and all(q[0] is not t for q in quoted)),
+    ]
     if rude:
-        problems.append("态度粗暴或顶撞客户（不可顶撞客户、不可态度粗暴）")
+        problems.append("态度粗暴、顶撞或与客户争辩（不可顶撞客户、不可无理辩解、不可态度粗暴）")
         evidence += rude
-    promises = [t for t in call.trainee if rubric.has(t.text, "rash_promises")]
+    promises = [q for t in call.trainee if (q := call.phrase(t, "rash_promises", "courtesy.rash_promise"))]
     if promises:
-        problems.append(f"随意许诺（{'、'.join(rubric.found(promises[0].text, 'rash_promises'))}）：不可随意许诺")
+        problems.append(f"随意许诺（{'、'.join(rubric.found(promises[0][0].text, 'rash_promises'))}）：不可随意许诺")
         evidence += promises
-    fillers = [(t, sum(t.text.count(f) for f in rubric.phrases["fillers"])) for t in call.trainee]
-    if sum(n for _, n in fillers) > rubric.max_fillers:
-        problems.append("口头语过多（嗯嗯、那个、然后、就是）")
-        evidence += [t for t, n in fillers if n][:2]
+    fillers = [q for t in call.trainee for q in _fillers(call, t)]
+    if len(fillers) > rubric.max_fillers:
+        problems.append(f"口头语过多（嗯嗯、那个、然后、就是，共{len(fillers)}处）")
+        evidence += fillers
     long_turns = [t for t in call.trainee if len(t.text) > rubric.monologue_chars]
     if long_turns:
         problems.append("一个劲地说，没有让客户说话")
         evidence += long_turns[:1]
-    ni = [t for t in call.trainee if t.text.replace("你好", "").count("你") > 0]
-    if len(ni) >= 2 or not any("您" in t.text for t in call.trainee):
+    ni = [(t, m.start(), m.end(), "courtesy.ni") for t in call.trainee for m in re.finditer(r"你(?!好)", t.text)]
+    if ni or not any("您" in t.text for t in call.trainee):
         problems.append("称呼客户应用“您”，不用“你”")
         evidence += ni[:2]
+    last = call.turns[-1]
+    if call.transcript.hangup == "trainee" and last.speaker == "customer" and not call.rubric.has(last.text, "goodbye"):
+        problems.append("客户话没说完就挂断了电话（不可摔电话）")
+        evidence.append(last)
     if problems:
         return call.result("courtesy", False, evidence, f"{'；'.join(problems)}。标准：{call.standard('courtesy')}")
-    polite = [t for t in call.trainee if "您" in t.text][:1]
-    return call.result("courtesy", True, polite, "全程使用礼貌用语，没有触犯电话禁忌。")
+    polite = [(t, t.text.find("您"), t.text.find("您") + 1, "courtesy.polite") for t in call.trainee if "您" in t.text]
+    return call.result("courtesy", True, polite[:1], "全程使用礼貌用语，没有触犯电话禁忌。")
 
 
 CRITERIA: Dict[str, Callable[[CallReading], CriterionResult]] = {

@@ -15,18 +15,13 @@ import cn2an
 
 from bot.customer.state import CallState
 from bot.errors import FieldError
+from bot.grading.rubric import load_rubric
 from bot.language.schedule import proposed_slots
 from bot.language.text import normalize
 from bot.personas.model import CUSTOMER_CLASSES, Persona
 
-# Seed 001 (truck service station): what each class means and how often to call back.
-CADENCE: Mapping[str, Tuple[str, str]] = {
-    "A": ("购买意向强烈，1–2天内购买", "每天跟进一次"),
-    "B": ("购买意向强烈，1–2周内购买", "每2–3天跟进一次"),
-    "C": ("有购买意向，还在比较", "每周跟进一次"),
-    "D": ("长期需求，尚未决定或在等待", "每月跟进一次"),
-    "E": ("目前没有需求或购买能力", "每两个月跟进一次"),
-}
+# Seed 001 (truck service station): what each class means and how often to call back (data/rubric.yml).
+CADENCE: Mapping[str, Tuple[str, str]] = load_rubric().cadence
 FIELDS: Mapping[str, str] = {
     "name": "客户姓名",
     "phone": "联系电话",

@@ -1,16 +1,22 @@
-"""The rubric file: criterion weights, the standard's wording, and trainer-tunable phrase lists."""
+"""The rubric file (data/rubric.yml): which criteria are core, their labels, weights and the
+standard's wording, the detector phrase lists, answer words, thresholds and the A–E follow-up
+cadence. Parsed once and again only when the file changes; unknown keys are all reported."""
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Mapping, Tuple
+from typing import Any, Dict, Mapping, Optional, Pattern, Tuple
 
-from bot.errors import FieldError
+from bot.errors import yaml_line
+from bot.language.datafile import ANY, DataFileError, cached, read, unknown_keys
 from bot.language.text import normalize
-from bot.yaml_io import YAMLError, load_plain
+from bot.language.words import lexicon
+from bot.settings import PROJECT_ROOT
 
+# The ids are fixed: each has a check in bot/grading/criteria.py (in this order on a scorecard).
 CRITERIA = (
     "greeting",
     "name_capture",
@@ -22,7 +28,6 @@ CRITERIA = (
     "confirmation",
     "courtesy",
 )
-CORE = CRITERIA[:4]
 PHRASE_LISTS = (
     "greeting",
     "self_intro",
@@ -35,17 +40,47 @@ PHRASE_LISTS = (
     "exaggerations",
     "rash_promises",
     "fillers",
+    "fillers_alone_only",
     "rude",
     "kept_waiting",
+    "not_needs_questions",
+    "will_wait",
+    "answer_starts",
+    "redirect_to_visit",
+)
+PATTERNS = (
+    "question",
+    "not_a_question",
+    "what_for",
+    "when",
+    "yes_no",
+    "who",
+    "asks_name",
+    "own_name",
+    "self_reference",
+    "third_party",
+    "asks_phone",
+    "invites",
+    "rhetorical",
+    "answer_directly",
 )
 # The numbers live in the rubric file only; each is required there.
-THRESHOLDS = ("max_fillers", "monologue_chars", "closing_window", "max_rings")
-DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "rubric.yml"
+THRESHOLDS = ("max_fillers", "monologue_chars", "answer_max_chars", "closing_window", "max_rings")
+CLASSES = ("A", "B", "C", "D", "E")
+DEFAULT_PATH = PROJECT_ROOT / "data" / "rubric.yml"
+_SCHEMA = {
+    "version": None,
+    "criteria": {cid: {"label": None, "core": None, "weight": None, "standard": None} for cid in CRITERIA},
+    "phrases": {key: None for key in PHRASE_LISTS},
+    "answer_words": {ANY: None},
+    "patterns": {key: None for key in PATTERNS},
+    "thresholds": {key: None for key in THRESHOLDS},
+    "cadence": {c: {"meaning": None, "next_call": None} for c in CLASSES},
+}
 
 
-class RubricError(FieldError):
-    def __init__(self, path: str, field: str, message: str) -> None:
-        super().__init__(field, message, path)
+class RubricError(DataFileError):
+    """Every problem in the rubric file, each with its line and key."""
 
 
 @dataclass(frozen=True)
@@ -54,20 +89,37 @@ class Criterion:
     weight: int
     core: bool
     standard: str
+    label: str = ""
 
 
 @dataclass(frozen=True)
 class Rubric:
     criteria: Mapping[str, Criterion]
     phrases: Mapping[str, Tuple[str, ...]]
-    topics: Mapping[str, Tuple[str, ...]]
     max_fillers: int
     monologue_chars: int
+    answer_max_chars: int
     closing_window: int
     max_rings: int
     # The file's `version` and a digest of its text: a tuned phrase list is a new version even if
     # nobody bumps the number, so a stored scorecard always says which rubric graded it.
     version: str = ""
+    answer_words: Mapping[str, Pattern[str]] = field(default_factory=dict)
+    patterns: Mapping[str, Pattern[str]] = field(default_factory=dict)  # the criteria's detectors
+    cadence: Mapping[str, Tuple[str, str]] = field(default_factory=dict)  # class -> (meaning, next call)
+
+    @property
+    def topics(self) -> Dict[str, Tuple[str, ...]]:
+        """Question topic -> the words that tell a question is about it (data/lexicon.yml, as it is now)."""
+        return {name: topic.keywords for name, topic in lexicon().topics.items()}
+
+    @property
+    def core(self) -> Tuple[str, ...]:
+        return tuple(c for c in CRITERIA if self.criteria[c].core)
+
+    @property
+    def labels(self) -> Dict[str, str]:
+        return {c: self.criteria[c].label for c in CRITERIA}
 
     def has(self, text: str, phrase_list: str) -> bool:
         return any(p in text for p in self.phrases[phrase_list])
@@ -75,62 +127,123 @@ class Rubric:
     def found(self, text: str, phrase_list: str) -> Tuple[str, ...]:
         return tuple(p for p in self.phrases[phrase_list] if p in text)
 
+    def first(self, text: str, phrase_list: str) -> Optional[Tuple[int, int, str]]:
+        """(start, end, phrase) of the earliest phrase of the list in `text`, longest at a tie."""
+        hits = [(text.find(p), -len(p), p) for p in self.phrases[phrase_list] if p in text]
+        if not hits:
+            return None
+        start, length, phrase = min(hits)
+        return start, start - length, phrase
+
 
 def load_rubric(path: Path = DEFAULT_PATH) -> Rubric:
-    name = str(path)
-    try:
-        raw = Path(path).read_text(encoding="utf-8")
-        data = load_plain(raw)
-    except (OSError, YAMLError) as error:
-        raise RubricError(name, "file", str(error)) from error
-    if not isinstance(data, dict):
-        raise RubricError(name, "file", "must be a mapping")
+    """The rubric, parsed once and again only after the file changes."""
+    return cached(Path(path), "rubric", _build)
 
-    criteria_node = data.get("criteria")
-    if not isinstance(criteria_node, dict):
-        raise RubricError(name, "criteria", "must be a mapping of criterion id to settings")
-    unknown = set(criteria_node) - set(CRITERIA)
-    if unknown:
-        raise RubricError(name, f"criteria.{sorted(unknown)[0]}", f"unknown criterion; ids are {', '.join(CRITERIA)}")
+
+def _build(path: Path) -> Rubric:
+    name = str(path)
+    raw, data = read(path)
+    if not isinstance(data, dict):
+        raise RubricError(name, [("file", None, "must be a mapping")])
+    problems = unknown_keys(data, _SCHEMA)
+    for key in ("criteria", "phrases", "patterns", "thresholds", "cadence", "answer_words"):
+        if not isinstance(data.get(key), dict):
+            problems.append((key, None, "is required and must be a mapping"))
+    if problems:
+        raise RubricError(name, problems)
+
     criteria: Dict[str, Criterion] = {}
     for cid in CRITERIA:
-        node = criteria_node.get(cid)
+        node = data["criteria"].get(cid)
         if not isinstance(node, dict):
-            raise RubricError(name, f"criteria.{cid}", "is required")
-        weight = node.get("weight")
+            problems.append((f"criteria.{cid}", None, "is required"))
+            continue
+        weight, standard, label = node.get("weight"), node.get("standard"), node.get("label")
         if not isinstance(weight, int) or isinstance(weight, bool) or weight < 0:
-            raise RubricError(name, f"criteria.{cid}.weight", f"must be a whole number >= 0, got {weight!r}")
-        standard = node.get("standard")
+            problems.append(
+                (f"criteria.{cid}.weight", _line(node, "weight"), f"must be a whole number >= 0, got {weight!r}")
+            )
         if not isinstance(standard, str) or not standard.strip():
-            raise RubricError(name, f"criteria.{cid}.standard", "must quote the standard")
-        criteria[cid] = Criterion(cid, weight, cid in CORE, standard.strip())
-    total = sum(c.weight for c in criteria.values())
-    if total != 100:
-        raise RubricError(name, "criteria", f"weights must add up to 100, they add up to {total}")
+            problems.append((f"criteria.{cid}.standard", _line(node, "standard"), "must quote the standard"))
+        if not isinstance(label, str) or not label.strip():
+            problems.append((f"criteria.{cid}.label", _line(node, "label"), "must name the criterion in Chinese"))
+        if not isinstance(node.get("core"), bool):
+            problems.append((f"criteria.{cid}.core", _line(node, "core"), "must be true or false"))
+        if isinstance(weight, int) and isinstance(standard, str) and isinstance(label, str):
+            criteria[cid] = Criterion(cid, weight, bool(node.get("core")), standard.strip(), label.strip())
+    if not problems:
+        total = sum(c.weight for c in criteria.values())
+        if total != 100:
+            problems.append(
+                ("criteria", _line(data, "criteria"), f"weights must add up to 100, they add up to {total}")
+            )
 
-    phrases = _string_lists(name, data.get("phrases"), "phrases", PHRASE_LISTS)
-    topics = _string_lists(name, data.get("question_topics"), "question_topics", None)
-    thresholds = data.get("thresholds")
-    if not isinstance(thresholds, dict):
-        raise RubricError(name, "thresholds", f"must be a mapping of {', '.join(THRESHOLDS)}")
-    values = {}
-    for key in THRESHOLDS:
-        value = thresholds.get(key)
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise RubricError(name, f"thresholds.{key}", f"must be a whole number >= 1, got {value!r}")
-        values[key] = value
-    digest = hashlib.sha256(raw.encode("utf-8")).hexdigest()[:10]
-    version = f"{data.get('version', 0)}-{digest}"
-    return Rubric(criteria=criteria, phrases=phrases, topics=topics, version=version, **values)
-
-
-def _string_lists(name: str, node, field: str, required) -> Dict[str, Tuple[str, ...]]:
-    if not isinstance(node, dict):
-        raise RubricError(name, field, "must be a mapping of name to a list of phrases")
-    result: Dict[str, Tuple[str, ...]] = {}
-    for key in required or node:
-        items = node.get(key)
+    phrases: Dict[str, Tuple[str, ...]] = {}
+    for key in PHRASE_LISTS:
+        items = data["phrases"].get(key)
         if not isinstance(items, list) or not items or not all(isinstance(i, str) and i for i in items):
-            raise RubricError(name, f"{field}.{key}", "must be a non-empty list of phrases")
-        result[key] = tuple(normalize(i) for i in items)
-    return result
+            problems.append((f"phrases.{key}", _line(data["phrases"], key), "must be a non-empty list of phrases"))
+        else:
+            phrases[key] = tuple(normalize(i) for i in items)
+
+    topics = lexicon().topics
+    answer_words: Dict[str, Pattern[str]] = {}
+    for key, text in data["answer_words"].items():
+        where = (f"answer_words.{key}", _line(data["answer_words"], key))
+        if key not in topics:
+            problems.append((*where, f"not a question topic of data/lexicon.yml ({', '.join(topics)})"))
+            continue
+        try:
+            answer_words[key] = re.compile(normalize(str(text)))
+        except re.error as error:
+            problems.append((*where, f"not a valid regular expression: {error}"))
+
+    patterns: Dict[str, Pattern[str]] = {}
+    for key in PATTERNS:
+        text = data["patterns"].get(key)
+        where = (f"patterns.{key}", _line(data["patterns"], key))
+        if not isinstance(text, str) or not text:
+            problems.append((*where, "is required: a regular expression"))
+            continue
+        try:
+            patterns[key] = re.compile(normalize(text))
+        except re.error as error:
+            problems.append((*where, f"not a valid regular expression: {error}"))
+
+    values: Dict[str, int] = {}
+    for key in THRESHOLDS:
+        value = data["thresholds"].get(key)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            problems.append(
+                (f"thresholds.{key}", _line(data["thresholds"], key), f"must be a whole number >= 1, got {value!r}")
+            )
+        values[key] = value
+
+    cadence: Dict[str, Tuple[str, str]] = {}
+    for c in CLASSES:
+        node = data["cadence"].get(c)
+        if not isinstance(node, dict) or not all(isinstance(node.get(k), str) for k in ("meaning", "next_call")):
+            problems.append((f"cadence.{c}", _line(data["cadence"], c), "needs `meaning` and `next_call` text"))
+        else:
+            cadence[c] = (node["meaning"], node["next_call"])
+    if problems:
+        raise RubricError(name, problems)
+
+    digest = hashlib.sha256(raw.encode("utf-8")).hexdigest()[:10]
+    return Rubric(
+        criteria=criteria,
+        phrases=phrases,
+        version=f"{data.get('version', 0)}-{digest}",
+        answer_words=answer_words,
+        patterns=patterns,
+        cadence=cadence,
+        **values,
+    )
+
+
+def _line(node: Any, key: str) -> Optional[int]:
+    return yaml_line(node, key) if isinstance(node, dict) and key in node else None
+
+
+CORE: Tuple[str, ...] = load_rubric().core  # the review queue's columns; every scorecard carries them

@@ -1,15 +1,36 @@
-"""A scorecard: each criterion with points, the trainee's own turns as evidence, and feedback."""
+"""A scorecard: each criterion with points, the words that decided it as evidence, and feedback."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Tuple
 
+from bot.grading.rubric import load_rubric
+
 
 @dataclass(frozen=True)
 class Evidence:
+    """Quoted words: the turn, its text, the words' [start, end) in it and the rule that found them.
+
+    A whole-turn quote (or one stored before spans existed) has start 0 and end len(text)."""
+
     turn: int  # 1-based over the whole transcript
     text: str
+    start: int = 0
+    end: Optional[int] = None  # None: to the end of the turn
+    rule: str = ""
+
+    @property
+    def words(self) -> str:
+        return self.text[self.start : self.end]
+
+    def to_dict(self) -> Dict[str, Any]:
+        end = len(self.text) if self.end is None else self.end
+        return {"turn": self.turn, "text": self.text, "start": self.start, "end": end, "rule": self.rule}
+
+    @classmethod
+    def from_dict(cls, data: Dict[str, Any]) -> Evidence:
+        return cls(data["turn"], data.get("text", ""), data.get("start", 0), data.get("end"), data.get("rule", ""))
 
 
 @dataclass(frozen=True)
@@ -28,7 +49,7 @@ class CriterionResult:
             "passed": self.passed,
             "points": self.points,
             "max_points": self.max_points,
-            "evidence": [{"turn": e.turn, "text": e.text} for e in self.evidence],
+            "evidence": [e.to_dict() for e in self.evidence],
             "feedback": self.feedback,
         }
 
@@ -57,7 +78,7 @@ class Scorecard:
                 points=int(c["points"]),
                 max_points=int(c["max_points"]),
                 feedback=c["feedback"],
-                evidence=tuple(Evidence(e["turn"], e["text"]) for e in c["evidence"]),
+                evidence=tuple(Evidence.from_dict(e) for e in c["evidence"]),
             )
             for c in data["criteria"]
         ]
@@ -92,19 +113,14 @@ class Scorecard:
             mark = "✓" if c.passed else "✗"
             lines.append(f"  {mark} {LABELS[c.id]} ({c.id}) {c.points}/{c.max_points}")
             lines.append(f"      {c.feedback}")
+            by_turn: Dict[int, List[Evidence]] = {}
             for e in c.evidence:
-                lines.append(f"      第{e.turn}句：「{e.text}」")
+                by_turn.setdefault(e.turn, []).append(e)
+            for turn, quotes in by_turn.items():
+                words = "、".join(dict.fromkeys(e.words for e in quotes if e.words and e.words != e.text))
+                lines.append(f"      第{turn}句：「{quotes[0].text}」" + (f"（{words}）" if words else ""))
         return "\n".join(lines)
 
 
-LABELS = {
-    "greeting": "开场问候",
-    "name_capture": "询问并称呼姓氏",
-    "invitation": "邀约（时间、地点）",
-    "closing": "致谢道别",
-    "needs_discovery": "了解需求",
-    "question_handling": "解答问题",
-    "contact_exchange": "留取联系方式",
-    "confirmation": "复述确认",
-    "courtesy": "礼貌用语与禁忌",
-}
+# The Chinese names shown in the UI (data/rubric.yml `label`), as the rubric was at import.
+LABELS: Dict[str, str] = load_rubric().labels

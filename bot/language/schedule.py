@@ -39,6 +39,7 @@ class Slot:
     weekdays: Optional[FrozenSet[int]]
     part: Optional[str]
     words: str
+    minute: Optional[int] = None  # a clock time said with it, minutes after midnight (10:30 -> 630)
 
     @property
     def concrete(self) -> bool:
@@ -105,6 +106,21 @@ def part_of_clock(clock_text: str) -> Optional[str]:
     return "中午" if hour == 12 else "上午"
 
 
+def clock_minute(clock_text: str, part: Optional[str]) -> Optional[int]:
+    """'十点半' -> 630; '两点半' with part 下午 -> 870 (12-hour speech on a 24-hour clock)."""
+    hour_text, _, after = re.sub(r"[:：]", "点", clock_text).partition("点")
+    hour = cn_number(hour_text)
+    if hour is None or hour > 24:
+        return None
+    after = re.sub(r"[分钟]", "", after)
+    minute = {"": 0, "半": 30, "一刻": 15, "三刻": 45}.get(after)
+    if minute is None:
+        minute = cn_number(after) or 0
+    if hour < 12 and (part in ("下午", "晚上") or (part is None and 1 <= hour <= 6)):
+        hour += 12
+    return hour * 60 + minute
+
+
 def proposed_slots(text: str, today: date, spans: Optional[Sequence[Span]] = None) -> List[Slot]:
     """Each option the trainee offers, in order; "周六上午还是下午" shares the day."""
     if spans is None:
@@ -122,6 +138,7 @@ def proposed_slots(text: str, today: date, spans: Optional[Sequence[Span]] = Non
     last_day_words = ""
     for group in groups:
         days, part, words = None, None, []
+        clocks: List[str] = []
         for span in group:
             if span.label == "DAY":
                 days = weekdays_of(span.text, today)
@@ -131,6 +148,7 @@ def proposed_slots(text: str, today: date, spans: Optional[Sequence[Span]] = Non
                 part = PARTS_OF_DAY.get(span.text, part)
             elif span.label == "CLOCK":
                 part = part or part_of_clock(span.text)
+                clocks.append(span.text)
             else:
                 continue
             words.append(span.text)
@@ -141,7 +159,8 @@ def proposed_slots(text: str, today: date, spans: Optional[Sequence[Span]] = Non
         if any(s.label in ("DAY", "DATE") for s in group):
             last_days = days
             last_day_words = next(s.text for s in group if s.label in ("DAY", "DATE"))
-        slots.append(Slot(weekdays=days, part=part, words="".join(words)))
+        minute = clock_minute(clocks[-1], part) if clocks else None
+        slots.append(Slot(weekdays=days, part=part, words="".join(words), minute=minute))
     return slots
 
 

@@ -1,102 +1,162 @@
-"""The words and forms the customer and the grader look for: surnames, honorifics, days and parts of
-the day, clock times, dates, phone numbers, addresses and places. Plain data and regexes, no spaCy:
-persona validation and the web import this without loading a language model (`bot.language.spans` matches them)."""
+"""The words and forms the customer, the NLU and the grader look for (surnames, honorifics, days and
+parts of the day, clock times, dates, phone numbers, addresses, places, question topics), read from
+the one lexicon, data/lexicon.yml. Plain data and regexes, no spaCy: persona validation and the web
+import this without loading a language model (`bot.language.spans` matches them).
+
+The module-level names are the lexicon as it was at import; `lexicon()` rereads a changed file."""
 
 from __future__ import annotations
 
 import re
-from typing import Dict, FrozenSet
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, FrozenSet, Mapping, Pattern, Tuple
 
-# Single-character surnames (the common ~120 of 百家姓) and compound ones.
-SINGLE_SURNAMES = (
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
-    "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝"
-    "龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左"
-    "柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶"
-    "解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬"
-    "边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
-)
-COMPOUND_SURNAMES = (
-    "欧阳",
-    "司马",
-    "诸葛",
-    "上官",
-    "东方",
-    "皇甫",
-    "尉迟",
-    "公孙",
-    "慕容",
-    "令狐",
-    "夏侯",
-    "长孙",
-    "宇文",
-    "司徒",
-    "端木",
-    "独孤",
-    "南宫",
-    "西门",
-    "百里",
-    "呼延",
-)
-HONORIFICS = (
-    "先生",
-    "女士",
-    "小姐",
-    "师傅",
-    "总",
-    "经理",
-    "老师",
-    "老板",
-    "主任",
-    "大哥",
-    "大姐",
-    "阿姨",
-    "叔叔",
-    "姐",
-    "哥",
-    "工",
-    "书记",
-    "院长",
-    "教授",
-    "医生",
-    "律师",
-)
-# A persona file without `honorific` is addressed by gender.
-HONORIFIC_BY_GENDER = {"male": "先生", "female": "女士"}
-PARTS_OF_DAY = {
-    "早上": "上午",
-    "早晨": "上午",
-    "上午": "上午",
-    "中午": "中午",
-    "午饭后": "下午",
-    "下午": "下午",
-    "傍晚": "晚上",
-    "晚上": "晚上",
-    "今晚": "晚上",
-    "明晚": "晚上",
+from bot.language.datafile import ANY, DataFileError, cached, read, unknown_keys
+from bot.settings import PROJECT_ROOT
+
+LEXICON_PATH = PROJECT_ROOT / "data" / "lexicon.yml"
+_SCHEMA = {
+    "version": None,
+    "surnames": {"single": None, "compound": None, "also_function_words": None},
+    "honorifics": None,
+    "familiar_prefixes": None,
+    "honorific_by_gender": {"male": None, "female": None},
+    "parts_of_day": None,
+    "day_word": None,
+    "weekday_names": None,
+    "parts": None,
+    "spoken_digits": None,
+    "mobile": None,
+    "phone": None,
+    "phone_reason": None,
+    "address": None,
+    "address_lead": None,
+    "landmark": None,
+    "place_words": None,
+    "topics": {ANY: {"word": None, "label": None, "answered_by": None, "keywords": None}},
 }
-DAY_WORD_RE = (
-    r"(今天|今儿|明天|明儿|后天|大后天|周末|"
-    r"(周|星期|礼拜)[一二三四五六日天1-7]|礼拜天|下周[一二三四五六日天]?|下星期[一二三四五六日天]?)"
-)
-
 _CN_NUM = "零一二两三四五六七八九十"
 _CLOCK = rf"(?:\d{{1,2}}|[{_CN_NUM}]{{1,3}})"
-CLOCK_RE = re.compile(rf"{_CLOCK}(?:[点:：](?:半|一刻|三刻|\d{{1,2}}分?|[{_CN_NUM}]{{1,3}}分?)?|点钟)")
-DATE_RE = re.compile(rf"(?:{_CLOCK}月)?{_CLOCK}[号日](?![子常])")
-# A mainland mobile number, as said or written ("138 1234 5678"); a persona file stores the bare 11 digits.
-MOBILE = r"1[3-9]\d(?:[\s-]?\d{4}){2}"
-PHONE_RE = re.compile(rf"(?<!\d)(?:{MOBILE}|0\d{{2,3}}-?\d{{7,8}}|400-?\d{{3}}-?\d{{4}})(?!\d)")
-ADDRESS_RE = re.compile(
-    r"[\u4e00-\u9fff]{1,10}(?:路|街|大道|道|巷|弄)(?:\d+|[一二三四五六七八九十百]+)号"
-    r"|[\u4e00-\u9fff]{2,8}(?:区|镇|广场|大厦|中心|园区|开发区)(?:\d+号)?"
-)
-ADDRESS_LEAD_RE = re.compile(r"^.*?(?:地址是|地址在|位于|就在|我们在|我们是|在|是|到|于)")
-# Places a trainee names without a street: "我们展厅", "店里", "售楼处".
-PLACE_WORDS = ("展厅", "店里", "门店", "4S店", "售楼处", "样板间", "服务站", "营业厅", "贵公司", "您公司", "公司楼下")
 
-WEEKDAY_NAMES = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
-PARTS = ("上午", "中午", "下午", "晚上")
+
+@dataclass(frozen=True)
+class TopicWords:
+    word: str
+    label: str
+    answered_by: FrozenSet[str]
+    keywords: Tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    single_surnames: str
+    compound_surnames: Tuple[str, ...]
+    function_surnames: str  # surnames that are also prepositions/verbs: no name after another character
+    honorifics: Tuple[str, ...]
+    familiar_prefixes: Tuple[str, ...]
+    honorific_by_gender: Mapping[str, str]
+    parts_of_day: Mapping[str, str]
+    day_word_re: str
+    weekday_names: Tuple[str, ...]
+    parts: Tuple[str, ...]
+    spoken_digits: Mapping[str, str]
+    mobile: str
+    phone_re: Pattern[str]
+    phone_reason_re: Pattern[str]
+    address_re: Pattern[str]
+    address_lead_re: Pattern[str]
+    landmark_re: Pattern[str]
+    place_words: Tuple[str, ...]
+    topics: Mapping[str, TopicWords]
+
+    @property
+    def surname_re(self) -> str:
+        return "|".join(self.compound_surnames) + f"|[{self.single_surnames}]"
+
+
+def _build(path: Path) -> Lexicon:
+    name = str(path)
+    _, data = read(path)
+    if not isinstance(data, dict):
+        raise DataFileError(name, [("file", None, "must be a mapping")])
+    problems = unknown_keys(data, _SCHEMA)
+    problems += [(key, None, "is required") for key in _SCHEMA if key != "version" and key not in data]
+    if problems:
+        raise DataFileError(name, problems)
+
+    def pattern(key: str, text: str) -> Pattern[str]:
+        try:
+            return re.compile(text)
+        except re.error as error:
+            raise DataFileError(name, [(key, None, f"not a valid regular expression: {error}")]) from error
+
+    surnames = data["surnames"]
+    mobile = str(data["mobile"])
+    return Lexicon(
+        single_surnames="".join(str(surnames["single"]).split()),
+        compound_surnames=tuple(surnames["compound"]),
+        function_surnames=str(surnames.get("also_function_words", "")),
+        honorifics=tuple(data["honorifics"]),
+        familiar_prefixes=tuple(data["familiar_prefixes"]),
+        honorific_by_gender=dict(data["honorific_by_gender"]),
+        parts_of_day=dict(data["parts_of_day"]),
+        day_word_re=str(data["day_word"]),
+        weekday_names=tuple(data["weekday_names"]),
+        parts=tuple(data["parts"]),
+        spoken_digits={str(k): str(v) for k, v in data["spoken_digits"].items()},
+        mobile=mobile,
+        phone_re=pattern("phone", str(data["phone"]).replace("{mobile}", mobile)),
+        phone_reason_re=pattern("phone_reason", str(data["phone_reason"])),
+        address_re=pattern("address", str(data["address"])),
+        address_lead_re=pattern("address_lead", str(data["address_lead"])),
+        landmark_re=pattern("landmark", str(data["landmark"])),
+        place_words=tuple(data["place_words"]),
+        topics={
+            str(key): TopicWords(
+                word=str(node["word"]),
+                label=str(node["label"]),
+                answered_by=frozenset(node.get("answered_by") or ()),
+                keywords=tuple(node.get("keywords") or ()),
+            )
+            for key, node in data["topics"].items()
+        },
+    )
+
+
+def lexicon(path: Path = LEXICON_PATH) -> Lexicon:
+    """The lexicon, parsed once and again only after the file changes."""
+    return cached(path, "lexicon", _build)
+
+
+def phone_digits(text: str) -> str:
+    """The digits of a phone number however it was said: '一三九 0123-4567' -> '13901234567'."""
+    digits = lexicon().spoken_digits
+    return "".join(digits.get(ch, ch) for ch in text if ch.isdigit() or ch in digits)
+
+
+_LEX = lexicon()
+SINGLE_SURNAMES = _LEX.single_surnames
+COMPOUND_SURNAMES = _LEX.compound_surnames
+HONORIFICS = _LEX.honorifics
+HONORIFIC_BY_GENDER = _LEX.honorific_by_gender
+PARTS_OF_DAY = _LEX.parts_of_day
+DAY_WORD_RE = _LEX.day_word_re
+# Not 「多一点」「快一点」「一点儿」 (a bit), nor 「有一点」.
+CLOCK_RE = re.compile(
+    rf"(?<![多少快慢好大小早晚贵宜再有差])"
+    rf"{_CLOCK}(?:[点:：](?:半|一刻|三刻|\d{{1,2}}分?|[{_CN_NUM}]{{1,3}}分?)?(?!儿)|点钟)"
+)
+DATE_RE = re.compile(rf"(?:{_CLOCK}月)?{_CLOCK}[号日](?![子常])")
+MOBILE = _LEX.mobile
+PHONE_RE = _LEX.phone_re
+PHONE_REASON = _LEX.phone_reason_re
+ADDRESS_RE = _LEX.address_re
+ADDRESS_LEAD_RE = _LEX.address_lead_re
+LANDMARK_RE = _LEX.landmark_re
+PLACE_WORDS = _LEX.place_words
+WEEKDAY_NAMES = _LEX.weekday_names
+PARTS = _LEX.parts
 # Day names a persona file may use in `availability.days`.
 DAY_NAMES: Dict[str, FrozenSet[int]] = {
     **{name: frozenset({i}) for i, name in enumerate(WEEKDAY_NAMES)},

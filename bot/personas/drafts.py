@@ -204,7 +204,10 @@ def publish(folder: Path, persona_id: str) -> Persona:
         persona, error = validate(path)
         if error is not None:
             raise DraftError(
-                f"draft {persona_id!r} is not valid: {error}", "invalid", line=error.line, field=error.field
+                f"draft {persona_id!r} is not valid ({len(error.problems)} problem(s)):\n{error}",
+                "invalid",
+                line=error.line,
+                field=error.field,
             )
         target = Path(folder) / f"{persona_id}.yml"
         os.utime(path)  # a fresh mtime: the registry reloads a cached path when its mtime changes

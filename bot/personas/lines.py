@@ -32,6 +32,11 @@ DEFAULT_LINES: Dict[str, Tuple[str, ...]] = {
     "invited_counter": ("{rejected}我没空，{offer}行不行？", "{rejected}不行啊，{offer}可以吗？"),
     "invited_no_slot": ("最近实在抽不出时间，再说吧。",),
     "ask_address": ("你们地址在哪儿啊？", "对了，你们在哪个位置？"),
+    # The customer's memory and class (bot/customer/simulator.py, bot/customer/temperament.py).
+    "place_followup": ("那地铁能到吗？", "那边好停车吗？"),
+    "invited_hesitant": ("{slot}啊……到时候再看吧，不一定有空。", "我再考虑考虑吧，{slot}还说不准。"),
+    "visit_accept": ("行，那就{slot}，你过来吧。", "好，{slot}你过来谈。"),
+    "visit_address": ("我在{customer_address}，到了给我打电话。", "地址是{customer_address}，到楼下打我电话。"),
     "talked_over": ("你让我说一句行不行？", "你先停一下，听我说。"),
     "ignored": ("我刚才问的你还没回答呢。", "你先回答我的问题好吗？"),
     "off_topic": ("你说这个干嘛？", "这跟我问的有什么关系？"),
@@ -46,6 +51,11 @@ DEFAULT_LINES: Dict[str, Tuple[str, ...]] = {
     "repeat_confirm": ("对，没错。", "嗯，是的。"),
     "acknowledged": ("嗯。", "嗯嗯。"),
     "trainee_hung_up": ("(对方挂断了电话)",),
+    # Turns the customer can't take as words (bot.customer.misheard): garbled, not Chinese, silent.
+    "misheard": ("喂？您说什么？信号不太好。", "喂？喂？听不太清，您再说一遍？"),
+    "not_chinese": ("您能说中文吗？", "啊？您说的啥？能说中文吗？"),
+    "silence": ("喂？还在吗？", "喂？喂？人呢？"),
+    "misheard_hangup": ("喂？听不清啊……算了，我先挂了。", "信号太差了，回头再说吧。"),
 }
 
 LINE_KEYS = tuple(DEFAULT_LINES)

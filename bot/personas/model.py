@@ -12,11 +12,15 @@ CUSTOMER_CLASSES = ("A", "B", "C", "D", "E")
 
 @dataclass(frozen=True)
 class AgendaItem:
-    """One question the customer raises, with alternative wordings."""
+    """One question the customer raises, with alternative wordings. `answers` are words a trainee
+    answer to it would contain (required for a topic beyond bot.language.topics.TOPICS, extra words
+    for a built-in one); `word` is how the customer names the topic in 「那…呢？」."""
 
     topic: str
     asks: Tuple[str, ...]
     followups: Tuple[str, ...] = ()
+    answers: Tuple[str, ...] = ()
+    word: str = ""
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,7 @@ class Persona:
     phone: str
     given_name: str = ""
     occupation: str = ""
+    customer_address: str = ""  # where the customer is, for a visit to them (上门); "" when not given
     needs: Mapping[str, str] = field(default_factory=dict)
     customer_class: str = "C"
     agenda: Tuple[AgendaItem, ...] = ()
@@ -53,6 +58,7 @@ class Persona:
     availability: Tuple[Availability, ...] = ()
     lines: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
     source: str = ""
+    version: str = ""  # digest of the file's text: a call keeps the version it started with
 
     @property
     def addressed_as(self) -> str:
@@ -68,6 +74,7 @@ class Persona:
             "phone": self.phone,
             "company": self.company,
             "address": self.address,
+            "customer_address": self.customer_address,
             **{k: str(v) for k, v in self.needs.items()},
             **extra,
         }

@@ -242,7 +242,11 @@ def _add_scorecard(session, call: Call, scorecard: Scorecard) -> None:
                     passed=c.passed,
                     points=c.points,
                     max_points=c.max_points,
-                    evidence_turns=[e.turn for e in c.evidence],
+                    # {turn, start, end, rule} per quote; rows written before spans hold bare turn numbers.
+                    evidence_turns=[
+                        {"turn": e.turn, "start": e.start, "end": e.to_dict()["end"], "rule": e.rule}
+                        for e in c.evidence
+                    ],
                     feedback=c.feedback,
                 )
                 for i, c in enumerate(scorecard.criteria)
@@ -329,10 +333,25 @@ def scorecard_dict(call: Call, row: ScorecardRow) -> Dict[str, Any]:
                 "points": c.points,
                 "max_points": c.max_points,
                 "feedback": c.feedback,
-                "evidence": [{"turn": n, "text": texts.get(n, "")} for n in c.evidence_turns],
+                "evidence": [_evidence(item, texts) for item in c.evidence_turns],
             }
             for c in row.criteria
         ],
+    }
+
+
+def _evidence(item: Any, texts: Dict[int, str]) -> Dict[str, Any]:
+    """A stored quote: {turn, start, end, rule}, or a bare turn number (rows from before spans)."""
+    if not isinstance(item, dict):
+        text = texts.get(item, "")
+        return {"turn": item, "text": text, "start": 0, "end": len(text), "rule": ""}
+    text = texts.get(item["turn"], "")
+    return {
+        "turn": item["turn"],
+        "text": text,
+        "start": item.get("start", 0),
+        "end": item.get("end", len(text)),
+        "rule": item.get("rule", ""),
     }
 
 

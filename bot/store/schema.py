@@ -132,7 +132,7 @@ class CriterionRow(Base):
     passed = sa.Column(sa.Boolean, nullable=False)
     points = sa.Column(sa.Integer, nullable=False)
     max_points = sa.Column(sa.Integer, nullable=False)
-    evidence_turns = sa.Column(sa.JSON, nullable=False)  # TurnRow.n of each quoted turn
+    evidence_turns = sa.Column(sa.JSON, nullable=False)  # {turn, start, end, rule} per quote (old rows: turn numbers)
     feedback = sa.Column(sa.Text, nullable=False)
 
 

@@ -1,10 +1,10 @@
-"""What a page shows of one call: the transcript with each criterion's evidence turns, the
-automatic and human verdicts, the record card, the history. Shared by the evaluator's call page,
+"""What a page shows of one call: the transcript with each criterion's evidence (the exact words
+marked), the automatic and human verdicts, the record card, the history. Shared by the evaluator's call page,
 the blind review page (which hides the grader and other reviewers) and the trainee's own page."""
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from bot.store import calls as store
 from bot.store import reviews
@@ -16,11 +16,16 @@ def call_context(db: Database, call: Call, blind: bool = False) -> Dict[str, Any
     data = store.call_dict(call)
     names = reviews.usernames(db, {r.author_id for r in call.reviews})
     evidence: Dict[int, List[Dict[str, str]]] = {}
+    marks: Dict[int, List[Tuple[int, int]]] = {}
     criteria = []
     if data["scorecard"] and not blind:
         for criterion in data["scorecard"]["criteria"]:
             for item in criterion["evidence"]:
-                evidence.setdefault(item["turn"], []).append({"id": criterion["id"], "label": criterion["label"]})
+                tags = evidence.setdefault(item["turn"], [])
+                if not any(tag["id"] == criterion["id"] for tag in tags):  # one tag however many words
+                    tags.append({"id": criterion["id"], "label": criterion["label"]})
+                if 0 < item["end"] - item["start"] < len(item["text"]):  # a whole-turn quote marks nothing
+                    marks.setdefault(item["turn"], []).append((item["start"], item["end"]))
         by_id = {c["id"]: c for c in data["scorecard"]["criteria"]}
         for row in reviews.verdicts(call, names):
             criteria.append({**by_id[row["id"]], **row})
@@ -34,11 +39,27 @@ def call_context(db: Database, call: Call, blind: bool = False) -> Dict[str, Any
         "call": data,
         "criteria": criteria,
         "evidence": evidence,
+        "pieces": {turn["n"]: pieces(turn["text"], marks[turn["n"]]) for turn in data["turns"] if turn["n"] in marks},
         "blind": blind,
         "duration": f"{seconds // 60}:{seconds % 60:02d}" if seconds is not None else "",
         "state": reviews.review_state(call),
         "history": [] if blind else reviews.history(call, names),
     }
+
+
+def pieces(text: str, marks: List[Tuple[int, int]]) -> List[Tuple[str, bool]]:
+    """The turn's text cut into (words, marked) runs, overlapping marks merged."""
+    flags = [False] * len(text)
+    for start, end in marks:
+        for i in range(max(start, 0), min(end, len(text))):
+            flags[i] = True
+    runs: List[Tuple[str, bool]] = []
+    for ch, flag in zip(text, flags, strict=True):
+        if runs and runs[-1][1] == flag:
+            runs[-1] = (runs[-1][0] + ch, flag)
+        else:
+            runs.append((ch, flag))
+    return runs
 
 
 def verdicts_from_form(form, criteria: List[Dict[str, Any]]) -> tuple:

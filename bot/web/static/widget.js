@@ -21,6 +21,9 @@
   var script = document.currentScript;
   var BASE = new URL(".", script ? script.src : window.location.href).href;
   var MAX_SEED = 2147483647;
+  // Mid-call, this long without a word from the trainee and the customer asks 「喂？还在吗？」
+  // (the server sends the /silence control; the customer hangs up if it goes on).
+  var SILENCE_MS = 20000;
   // Hints only: the card's fields, labels and the classes come from /api/config (record_card.py).
   var PLACEHOLDERS = {
     name: "如：王先生", phone: "客户留下的号码", interest: "如：星辰X5", budget: "如：20万",
@@ -187,6 +190,7 @@
 
   Widget.prototype.stopTimers = function () {
     window.clearTimeout(this.ringTimer);
+    window.clearTimeout(this.silenceTimer);
     window.clearInterval(this.timerHandle);
   };
 
@@ -498,6 +502,29 @@
     this.timerHandle = window.setInterval(function () {
       self.timer.textContent = clock(Math.floor((Date.now() - self.connectedAt) / 1000));
     }, 1000);
+    this.armSilence();
+  };
+
+  // The quiet timer restarts whenever either side speaks or the trainee types.
+  Widget.prototype.armSilence = function () {
+    var self = this;
+    window.clearTimeout(this.silenceTimer);
+    if (this.ended || !this.connectedAt) return;
+    this.silenceTimer = window.setTimeout(function () { self.silent(); }, this.config.silence_ms || SILENCE_MS);
+  };
+
+  Widget.prototype.silent = function () {
+    var self = this;
+    if (this.ended || this.busy) return;
+    if (this.input.value.trim()) return this.armSilence();  // still writing: not silence
+    this.busy = true;
+    this.post(this.callPath("turns"), { silence: true }).then(function (response) {
+      self.busy = false;
+      self.onTyping();
+      if (response.status === 200) return self.hear(response.body);
+      if (response.body.reason === "ended") return self.catchUp();
+      self.armSilence();
+    });
   };
 
   // The customer's lines in an answer, and the end of the call if it ended.
@@ -509,6 +536,8 @@
     if (answer.ended) {
       this.scorecard = answer.scorecard || null;
       this.end(endStatus(answer.hangup_by));
+    } else {
+      this.armSilence();
     }
   };
 
@@ -542,6 +571,7 @@
     this.count.textContent = length + "/" + max;
     this.count.classList.toggle("pl-over", length > max);
     this.send.disabled = this.ended || this.busy || !this.input.value.trim();
+    if (!this.busy) this.armSilence();
   };
 
   // One turn at a time, so the customer's answers stay in order.
@@ -557,6 +587,7 @@
     var said = this.addLine("trainee", text);
     this.input.value = "";
     this.busy = true;
+    window.clearTimeout(this.silenceTimer);
     this.onTyping();
     this.post(this.callPath("turns"), { text: text }).then(function (response) {
       self.busy = false;
@@ -711,7 +742,11 @@
   Widget.prototype.scorecardView = function (scorecard) {
     if (!scorecard) return el("p", { class: "pl-hint pl-unscored", text: "这次通话没有评分。" });
     var items = scorecard.criteria.map(function (c) {
-      var evidence = (c.evidence || []).map(function (e) {
+      // One line per quoted turn: a criterion may quote several words of the same turn (turn, start, end, rule).
+      var seen = {};
+      var evidence = (c.evidence || []).filter(function (e) {
+        return seen[e.turn] ? false : (seen[e.turn] = true);
+      }).map(function (e) {
         return el("li", {}, [el("span", { class: "pl-turn", text: "第" + e.turn + "句" }), el("q", { text: e.text })]);
       });
       return el("li", { class: "pl-criterion " + (c.passed ? "pl-ok" : "pl-bad"), "data-criterion": c.id }, [

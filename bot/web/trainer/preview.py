@@ -1,5 +1,5 @@
 """What the persona pages show of a persona or a problem: the lobby card, a few of the
-customer's lines, and a loader error as line + field + message with the offending line's text."""
+customer's lines, and each loader problem as line + field + message with the offending line's text."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def preview(persona: Persona) -> Dict[str, Any]:
         "needs": dict(persona.needs),
         "agenda": [
             {
-                "topic": TOPIC_TABLE[item.topic].label if item.topic in TOPIC_TABLE else item.topic,
+                "topic": TOPIC_TABLE[item.topic].label if item.topic in TOPIC_TABLE else item.word or item.topic,
                 "asks": list(item.asks),
                 "followups": list(item.followups),
             }
@@ -38,6 +38,16 @@ def preview(persona: Persona) -> Dict[str, Any]:
         "lines": [{"key": key, "said": [persona.fill(line) for line in persona.lines[key][:2]]} for key in keys],
         "patience": persona.patience,
     }
+
+
+def problems(error: PersonaError, folder: Path, text: Optional[str] = None) -> List[Dict[str, Any]]:
+    """Every problem of a persona file, as `problem` shows one (the file read once)."""
+    if text is None:
+        try:
+            text = Path(error.path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            text = ""
+    return [problem(one, folder, text) for one in error.problems]
 
 
 def problem(error: Any, folder: Path, text: Optional[str] = None) -> Dict[str, Any]:

@@ -12,7 +12,7 @@ from aiohttp import web
 
 from bot.personas import drafts
 from bot.web.pages import page_visitor, render
-from bot.web.trainer.preview import preview, problem
+from bot.web.trainer.preview import preview, problem, problems
 from bot.web.views import blocking
 from bot.web.views.scenarios import persona_card
 
@@ -62,7 +62,8 @@ async def _refused(request: web.Request, error: drafts.DraftError) -> web.Respon
 async def index(request: web.Request, status: int = 200, error: str = "") -> web.Response:
     await page_visitor(request, *TRAINERS)
     folder = _folder(request)
-    personas, broken = await blocking(request.app["registry"].scan)
+    personas, broken = await blocking(request.app["registry"].scan_all)
+    stale = {b.serving.id for b in broken if b.serving}
     found = await blocking(drafts.list_drafts, folder)
     draft_ids = {draft.id for draft in found}
     return await render(
@@ -73,7 +74,7 @@ async def index(request: web.Request, status: int = 200, error: str = "") -> web
         error=error,
         notice_id=request.query.get("id", "")[: drafts.MAX_ID_CHARS],
         published=[
-            dict(persona_card(p), has_draft=p.id in draft_ids)
+            dict(persona_card(p), has_draft=p.id in draft_ids, stale=p.id in stale)
             for p in sorted(personas.values(), key=lambda p: (p.industry, p.id))
         ],
         drafts=[
@@ -81,17 +82,19 @@ async def index(request: web.Request, status: int = 200, error: str = "") -> web
                 "id": d.id,
                 "title": d.persona.title if d.persona else "",
                 "published": d.published,
-                "problem": problem(d.error, folder) if d.error else None,
+                "problems": problems(d.error, folder) if d.error else [],
             }
             for d in found
         ],
         broken=[
-            dict(
-                problem(e, folder),
-                id=Path(e.path).stem,
-                editable=_is_id(Path(e.path).stem) and Path(e.path).stem not in draft_ids,
-            )
-            for e in broken
+            {
+                "id": Path(b.error.path).stem,
+                "where": Path(b.error.path).name,
+                "problems": problems(b.error, folder),
+                "serving": b.serving.title if b.serving else "",
+                "editable": _is_id(Path(b.error.path).stem) and Path(b.error.path).stem not in draft_ids,
+            }
+            for b in broken
         ],
     )
 
@@ -154,7 +157,7 @@ async def draft_page(
         draft_id=draft.id,
         text=saved if text is None else text,
         published=draft.published,
-        problem=problem(draft.error, folder, saved) if draft.error else None,
+        problems=problems(draft.error, folder, saved) if draft.error else [],
         preview=preview(draft.persona) if draft.persona else None,
     )
 

@@ -17,7 +17,7 @@ from aiohttp import web
 
 from bot.customer.state import CallState
 from bot.grading.record_card import CallFacts, RecordCardError, check_card, customer_lines, parse_card
-from bot.messages import MAX_SEED, spoken, text_problem
+from bot.messages import MAX_SEED, SILENCE_PAYLOAD, spoken, text_problem
 from bot.personas.registry import UnknownPersona
 from bot.store import calls as store
 from bot.store import reviews, users
@@ -149,6 +149,13 @@ async def answer(request: web.Request) -> web.Response:
 async def turn(request: web.Request) -> web.Response:
     call = await _call(request, play=True)
     body = await json_body(request)
+    if body.get("silence") is True and not body.get("text"):
+        # The widget's quiet timer: the trainee said nothing for a while. The payload is ours, never
+        # the browser's words, and it does not count as activity for the idle sweeper.
+        _require_live(call)
+        return await _answer(
+            request, call, await request.app["rasa"].say(call.conversation_id, SILENCE_PAYLOAD, _metadata(call))
+        )
     problem = text_problem(body.get("text"))
     if problem:
         raise ApiError(400, f"text {problem[2]}", field="text", reason=problem[1])
