@@ -56,7 +56,8 @@ help:
 	@echo "            cross-validation if NLU data or config changed); servers (live calls); browser"
 	@echo "make eval   grader agreement and Cohen's kappa per criterion on tests/golden, tests/eval/tuning"
 	@echo "            and tests/eval/heldout"
-	@echo "make bench  grading speed, and the workspace pages' times over 1,000 stored calls (bench/results.md)"
+	@echo "make bench  grading speed, the workspace pages' times over 1,000 stored calls, and per-turn latency"
+	@echo "            over REST against a bare rasa init bot (about 20 minutes; bench/results.md)"
 
 install: $(INSTALLED)
 
@@ -191,6 +192,7 @@ eval: $(MODEL)
 bench: $(MODEL)
 	$(BIN)/python -m bot bench tests/golden
 	$(BIN)/python bench/workspace.py --calls 1000
+	$(BIN)/python bench/turns.py
 
 lock: $(INSTALLED)
 	@{ echo "# Full dependency lock for the .venv (pip install -c constraints.txt). Regenerate with"; \
