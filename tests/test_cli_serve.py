@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 import pytest
@@ -32,6 +33,10 @@ def test_a_token_that_starts_with_a_dash_reaches_rasa_whole(tmp_path, monkeypatc
 
 
 @pytest.fixture(autouse=True)
-def _keep_environment(monkeypatch):
-    for name in ("PEILIAN_ACTIONS_URL", "PEILIAN_ACTIONS_TOKEN", "SANIC_REQUEST_MAX_SIZE"):
-        monkeypatch.delenv(name, raising=False)  # serve() sets them; monkeypatch restores them
+def _keep_environment():
+    """serve() sets PEILIAN_ACTIONS_URL, PEILIAN_ACTIONS_TOKEN, SANIC_REQUEST_MAX_SIZE for Rasa: not
+    for the tests after this one."""
+    saved = dict(os.environ)
+    yield
+    os.environ.clear()
+    os.environ.update(saved)

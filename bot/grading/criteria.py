@@ -364,9 +364,7 @@ def _needs_questions(call: CallReading, turn: ReadTurn) -> List[Quote]:
             continue
         if any(s.label in ("DAY", "DATE", "PART", "CLOCK") and start <= s.start < end for s in turn.spans):
             continue
-        if call.rubric.has(sentence, "needs_questions") or re.search(
-            r"您|你|贵公司|贵单位|家里|需要|打算|考虑|还想|想要|想不想|要不要|是[^\s，,。]{1,12}还是", sentence
-        ):
+        if call.rubric.has(sentence, "needs_questions") or call.pattern("about_the_customer").search(sentence):
             found.append((turn, start, end, "needs_discovery.need_question"))
     return found
 

@@ -63,6 +63,7 @@ PATTERNS = (
     "invites",
     "rhetorical",
     "answer_directly",
+    "about_the_customer",
 )
 # The numbers live in the rubric file only; each is required there.
 THRESHOLDS = ("max_fillers", "monologue_chars", "answer_max_chars", "closing_window", "max_rings")
