@@ -12,7 +12,7 @@ from bot.grading import RubricError, load_rubric
 from bot.grading.record_card import CADENCE
 from bot.grading.rubric import CORE, DEFAULT_PATH
 from bot.grading.scorecard import LABELS
-from bot.language import words
+from bot.language import datafile, words
 from bot.language.datafile import DataFileError
 from bot.language.topics import TOPIC_TABLE
 from bot.language.words import LEXICON_PATH, lexicon, phone_digits
@@ -39,7 +39,8 @@ def test_the_rubric_holds_labels_core_criteria_answer_words_and_the_cadence():
     assert rubric.answer_words["price"].search("一个月多六百左右")
 
 
-def test_parsed_once_and_again_only_after_the_file_changes(tmp_path):
+def test_parsed_once_and_again_only_after_the_file_changes(tmp_path, monkeypatch):
+    monkeypatch.setattr(datafile, "RECHECK_SECONDS", 0.0)  # look at the file on every read
     path = tmp_path / "rubric.yml"
     shutil.copy(DEFAULT_PATH, path)
     first = load_rubric(path)
@@ -48,6 +49,20 @@ def test_parsed_once_and_again_only_after_the_file_changes(tmp_path):
     os.utime(path, (1, 1))  # a different modification time, whatever the file system's resolution
     again = load_rubric(path)
     assert again is not first and again.max_fillers == 5 and again.version != first.version
+
+
+def test_the_file_is_looked_at_once_a_second_not_on_every_read(tmp_path, monkeypatch):
+    path = tmp_path / "rubric.yml"
+    shutil.copy(DEFAULT_PATH, path)
+    clock = [1000.0]
+    monkeypatch.setattr(datafile, "clock", lambda: clock[0])
+    first = load_rubric(path)
+    path.write_text(path.read_text("utf-8").replace("max_fillers: 3", "max_fillers: 5"), "utf-8")
+    os.utime(path, (1, 1))
+    clock[0] += datafile.RECHECK_SECONDS / 2
+    assert load_rubric(path) is first  # within the second: no stat, the parsed file
+    clock[0] += datafile.RECHECK_SECONDS
+    assert load_rubric(path).max_fillers == 5  # the edit is live a second later
 
 
 def test_every_unknown_rubric_key_is_named_with_file_and_line(tmp_path):

@@ -38,6 +38,10 @@ def serve(name: str) -> int:
     os.environ["SANIC_REQUEST_MAX_SIZE"] = str(MAX_RASA_REQUEST_BYTES)
     from rasa.__main__ import main as rasa_main
 
+    from bot import rasa_speedups
+
+    rasa_speedups.apply()
+
     sys.argv = [
         "rasa",
         "run",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from sqlalchemy.engine import make_url
 
@@ -23,7 +24,7 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
     ) -> None:
         parsed = make_url(url or Settings.from_env().database_url)
         if parsed.get_backend_name() == "sqlite":
-            make_engine(str(parsed)).dispose()  # creates var/ and switches the file to WAL
+            make_engine(str(parsed)).dispose()  # creates var/ before Rasa opens the file
         super().__init__(
             domain=domain,
             dialect=parsed.drivername,
@@ -36,3 +37,9 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
             query=dict(parsed.query) or None,
             **kwargs,
         )
+        if parsed.get_backend_name() == "sqlite":
+            # Rasa opens a new SQLite connection per query (SQLAlchemy 1.4's default for files): two a
+            # turn, each with its pragmas. Our pooled engine serves the same file with the same settings.
+            self.engine.dispose()
+            self.engine = make_engine(str(parsed))
+            self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
