@@ -43,7 +43,7 @@ PEILIAN_CALL = (
     "好的王先生，那我们周六上午见，谢谢您的来电，再见！",
 )
 BARE_CALL = ("hello", "I am feeling sad", "yes", "great, thanks", "bye", "hi there", "no")
-SOLO_CALLS = 6  # one caller says 6 calls x 7 turns = 42 timed turns
+SOLO_CALLS = 3  # one caller says 3 calls x 7 turns = 21 timed turns a round
 SATURATION_CALLERS, SATURATION_SECONDS = 12, 20
 
 

@@ -71,6 +71,7 @@ def serve_actions(settings: Settings) -> int:
 
     token = actions_token(settings)
     app = create_app("actions", cors_origins=None)
+    warm_up()
 
     @app.middleware("request")
     async def only_rasa(request):
@@ -85,3 +86,14 @@ def serve_actions(settings: Settings) -> int:
     print(f"==> Action server on http://{LOOPBACK}:{settings.actions_port}", flush=True)
     app.run(LOOPBACK, settings.actions_port, workers=1, access_log=False)
     return 0
+
+
+def warm_up() -> None:
+    """Load jieba, spaCy and the rubric before the first call, not on a trainee's first invitation
+    or hang-up (which paid ~1 s for them)."""
+    import bot.grading.grader  # noqa: F401  (the grader's modules, imported once)
+    from bot.grading.rubric import load_rubric
+    from bot.language.spans import extract
+
+    extract("您好王先生，周六上午十点滨江路88号见")
+    load_rubric()
