@@ -8,6 +8,9 @@ import sys
 import warnings
 from typing import List, Optional
 
+# Commands that never load a trained model (`chat`, `grade`, `regrade`, `eval`, `bench` may).
+MODEL_FREE = frozenset({"setup", "users", "settings", "personas", "export"})
+
 
 def main(argv: Optional[List[str]] = None) -> int:
     # Library chatter (TensorFlow, SQLAlchemy 2.0 notices) is not for the person at the terminal.
@@ -145,4 +148,9 @@ def main(argv: Optional[List[str]] = None) -> int:
 
 
 if __name__ == "__main__":
+    # Only for a process of its own: tests call main() in a process that may need TensorFlow later.
+    if sys.argv[1:2] and (sys.argv[1] in MODEL_FREE or sys.argv[1:3] in (["serve", "actions"], ["serve", "web"])):
+        from bot import without_tensorflow
+
+        without_tensorflow.block()
     sys.exit(main())
