@@ -15,6 +15,7 @@ from bot.store.database import make_engine
 
 class DatabaseUrlTrackerStore(SQLTrackerStore):
     engine: Any  # set by SQLTrackerStore; replaced by a pooled one for SQLite
+
     def __init__(
         self,
         domain: Any = None,
