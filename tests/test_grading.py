@@ -91,6 +91,17 @@ def test_name_capture_asked_but_never_used_fails():
     assert not result.passed and "王先生" in result.feedback
 
 
+def test_name_capture_feedback_names_the_customers_own_honorific():
+    turns = [
+        ("customer", "喂，哪位？", ""),
+        ("trainee", "您好，我是九鑫汽运服务站的小王，请问您贵姓？", "ask_name"),
+        ("customer", "姓马。", ""),
+        ("trainee", "好的，想回访一下您上次保养的情况，谢谢您，再见。", "goodbye"),
+    ]
+    result = grade(turns, TRUCK).result("name_capture")
+    assert not result.passed and "「马师傅」" in result.feedback and "女士" not in result.feedback
+
+
 def test_name_capture_never_asked_fails():
     turns = replace(replace(GOOD_CAR, 3, "X5指导价十八万八起。", "answer_price"), 4, "哦。")
     result = grade(turns).result("name_capture")

@@ -252,7 +252,7 @@ def name_capture(call: CallReading) -> CriterionResult:
             "name_capture",
             False,
             asks,
-            f"知道客户姓{surname}后，没有用「{surname}先生/女士」等称呼客户"
+            f"知道客户姓{surname}后，没有用「{surname}{call.info.customer_honorific or '先生/女士'}」等称呼客户"
             f"（单称“先生”或只用复姓的一个字都不算）。标准：{call.standard('name_capture')}",
         )
     quote = after[0][0]

@@ -16,7 +16,7 @@ DEFAULT_LINES: Dict[str, Tuple[str, ...]] = {
     "not_good_moment": ("我现在不太方便，正忙着呢。",),
     "callback_ok": ("行，那你晚点再打吧。", "好，回头再说。"),
     # Inbound: the trainee picked up; these prefix the first question.
-    "greeted_well": ("你好。", "哦你好。"),
+    "greeted_well": ("你好。", "哦，你好。"),
     "greeted_badly": ("喂？是{company}吗？", "喂？打错了吗？这是{company}吧？"),
     "name_given": ("我姓{surname}。", "免贵姓{surname}。"),
     "name_refused": ("名字就不用了吧，先说正事。", "问这个干嘛？先说车的事。"),
