@@ -8,6 +8,9 @@ INSTALLED := $(VENV)/.installed
 MODEL     := models/peilian.tar.gz
 CHROMIUM  := /usr/bin/chromium
 CJK_FONT  := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
+# The replica test's lock store and load balancer (Debian packages).
+REDIS     := /usr/bin/redis-server
+NGINX     := /usr/sbin/nginx
 # PostgreSQL's server binaries for the storage tests: on PATH, else Debian's package location.
 INITDB    := $(or $(shell command -v initdb 2>/dev/null),$(lastword $(sort $(wildcard /usr/lib/postgresql/*/bin/initdb))),/usr/lib/postgresql/15/bin/initdb)
 RASA_DATA := data/nlu.yml data/rules.yml
@@ -59,8 +62,10 @@ help:
 	@echo "            cross-validation if NLU data or config changed); servers (live calls); browser"
 	@echo "make eval   grader agreement and Cohen's kappa per criterion on tests/golden, tests/eval/tuning"
 	@echo "            and tests/eval/heldout"
-	@echo "make bench  grading speed, the workspace pages' times over 1,000 stored calls, and per-turn latency"
-	@echo "            over REST against a bare rasa init bot (about 20 minutes; bench/results.md)"
+	@echo "make bench  grading speed, the workspace pages' times over 1,000 stored calls, per-turn latency over"
+	@echo "            REST against a bare rasa init bot, 1 vs 2 replicas, training and fresh-clone start-up"
+	@echo "            (about 35 minutes; bench/results.md)"
+	@echo "make run REPLICAS=2   two Rasa replicas behind nginx (needs DATABASE_URL=postgresql://... and REDIS_URL)"
 
 install: $(INSTALLED)
 
@@ -89,12 +94,16 @@ $(MODEL): $(TRAIN_INPUTS) | $(INSTALLED)
 var:
 	@mkdir -p var
 
+# REPLICAS=2 runs two Rasa servers (each with its action server) behind nginx; they need PostgreSQL
+# (DATABASE_URL) and Redis (REDIS_URL) to share conversations and locks. See README, "Replicas".
+REPLICAS ?= 1
 run: $(MODEL) | var
 	@$(BIN)/python -m bot setup
-	@echo "==> Starting the action server (:5055), the Rasa server (:5005) and the web page (:8000), on 127.0.0.1."
+	@echo "==> Starting the action server (:5055), the Rasa server (:5005) and the web page (:8000), on 127.0.0.1,"
+	@echo "    under supervisord (a crashed server is restarted; logs in var/log/)."
 	@echo "    Rehearse in the browser:  http://localhost:8000/  (ready when 'Peilian 陪练 is ready' appears)"
 	@echo "    or in a terminal:         make chat          Ctrl-C stops everything."
-	$(BIN)/honcho start -f Procfile
+	$(BIN)/python -m bot serve all --replicas $(REPLICAS)
 
 chat: $(MODEL)
 	$(BIN)/python -m bot chat
@@ -149,6 +158,12 @@ $(INITDB):
 	  else echo "error: $@ is missing; install it with 'apt-get install postgresql' as root"; exit 1; fi; \
 	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq postgresql
 
+$(REDIS) $(NGINX):
+	@echo "==> Installing Debian's redis-server and nginx for the replica tests"
+	@if [ "$$(id -u)" = 0 ]; then sudo=; elif command -v sudo >/dev/null; then sudo="sudo -n"; \
+	  else echo "error: $@ is missing; install it with 'apt-get install redis-server nginx' as root"; exit 1; fi; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq redis-server nginx
+
 # The grader and `bot grade` with the trained model (cross-validation has its own target).
 test-slow: $(MODEL)
 	@$(call pytest,-m slow --ignore=tests/test_nlu_cross_validation.py -q -s)
@@ -167,7 +182,7 @@ test-cross-validation: $(INSTALLED)
 	$(call pytest,tests/test_nlu_cross_validation.py -m slow -q -s) && mv $(CV_STAMP).new $(CV_STAMP)
 
 # Live calls against the real servers (and, for test_postgres_live, a real PostgreSQL).
-test-servers: $(MODEL) $(INITDB)
+test-servers: $(MODEL) $(INITDB) $(REDIS) $(NGINX)
 	@$(call pytest,-m "servers and not browser" -q -s)
 
 test-browser: $(MODEL) $(CHROMIUM) $(CJK_FONT)
@@ -192,10 +207,11 @@ EVAL_SETS := tests/golden tests/eval/tuning tests/eval/heldout
 eval: $(MODEL)
 	@rc=0; for set in $(EVAL_SETS); do echo "==> $$set"; $(BIN)/python -m bot eval $$set || rc=1; echo; done; exit $$rc
 
-bench: $(MODEL)
+bench: $(MODEL) $(INITDB) $(REDIS) $(NGINX)
 	$(BIN)/python -m bot bench tests/golden
 	$(BIN)/python bench/workspace.py --calls 1000
 	$(BIN)/python bench/turns.py
+	$(BIN)/python bench/replicas.py
 	$(BIN)/python bench/startup.py
 
 lock: $(INSTALLED)

@@ -43,8 +43,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     export.add_argument("-o", "--output", default=None, help="file to write (default: stdout)")
 
     commands.add_parser("setup", help="secrets into var/, database schema up to date, first admin (make run does)")
-    serve = commands.add_parser("serve", help="run one of the servers of the Procfile")
-    serve.add_argument("server", choices=("actions", "rasa", "web"))
+    serve = commands.add_parser("serve", help="run one server of the Procfile, or all of them supervised")
+    serve.add_argument("server", choices=("actions", "rasa", "web", "all"))
+    serve.add_argument("--replicas", type=int, default=1, help="with `all`: Rasa replicas behind nginx")
 
     people = commands.add_parser("users", help="accounts and roles")
     user_commands = people.add_subparsers(dest="users_command", required=True)
@@ -111,7 +112,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     if args.command == "serve":
         from bot.cli.serve import serve as run_serve
 
-        return run_serve(args.server)
+        return run_serve(args.server, args.replicas)
     if args.command == "users":
         from bot.cli.users import run_users
 
@@ -149,7 +150,9 @@ def main(argv: Optional[List[str]] = None) -> int:
 
 if __name__ == "__main__":
     # Only for a process of its own: tests call main() in a process that may need TensorFlow later.
-    if sys.argv[1:2] and (sys.argv[1] in MODEL_FREE or sys.argv[1:3] in (["serve", "actions"], ["serve", "web"])):
+    if sys.argv[1:2] and (
+        sys.argv[1] in MODEL_FREE or sys.argv[1:3] in (["serve", s] for s in ("actions", "web", "all"))
+    ):
         from bot import without_tensorflow
 
         without_tensorflow.block()

@@ -7,6 +7,7 @@ database is the SQLite file under var/, and the browser may only call from this 
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Tuple
@@ -32,6 +33,8 @@ class Settings:
     model: Path = field(default=PROJECT_ROOT / "models")
     public_origin: str = ""  # https://peilian.example.com when a TLS proxy serves the web page
     proxy_headers: bool = False  # trust X-Forwarded-For from that one proxy (login throttling)
+    redis_url: str = ""  # Rasa's lock store for replicas (redis://127.0.0.1:6379/1); empty: in memory
+    nginx: str = "nginx"  # the load balancer in front of Rasa replicas (`bot serve all --replicas N`)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -50,6 +53,8 @@ class Settings:
             model=Path(_env("PEILIAN_MODEL", str(PROJECT_ROOT / "models"))),
             public_origin=_env("PEILIAN_PUBLIC_ORIGIN", "").rstrip("/"),
             proxy_headers=_env("PEILIAN_PROXY_HEADERS", "0") == "1",
+            redis_url=_env("REDIS_URL", ""),
+            nginx=_env("PEILIAN_NGINX", shutil.which("nginx") or "/usr/sbin/nginx"),
         )
 
     @property

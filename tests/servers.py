@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import random
+import socket
 import subprocess
 import sys
 import time
@@ -14,23 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
+from bot.stack import procfile
 from tests.postgres import free_port
 
 PROJECT = Path(__file__).resolve().parent.parent
 MODEL = PROJECT / "models" / "peilian.tar.gz"
 BIN = Path(sys.executable).parent
-
-
-def procfile() -> Dict[str, List[str]]:
-    """name -> argv, from the Procfile `make run` uses (the .venv path made this interpreter's)."""
-    commands = {}
-    for line in (PROJECT / "Procfile").read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            name, command = line.split(":", 1)
-            argv = command.split()
-            argv[0] = str(BIN / Path(argv[0]).name)
-            commands[name.strip()] = argv
-    return commands
 
 
 @dataclass
@@ -111,12 +103,34 @@ def _wait(url: str, process: subprocess.Popen, log: Path, timeout: float = 240) 
     raise RuntimeError(f"{url} did not come up in {timeout:.0f}s; see {log}")
 
 
-def start(workdir: Path, env: Optional[Dict[str, str]] = None) -> Servers:
+def free_block(size: int) -> int:
+    """The first of `size` consecutive free ports on 127.0.0.1 (replicas take the ports after the base)."""
+    for _ in range(200):
+        base = random.randint(20000, 60000 - size)
+        try:
+            with contextlib.ExitStack() as held:
+                for port in range(base, base + size):
+                    sock = held.enter_context(socket.socket())
+                    sock.bind(("127.0.0.1", port))
+            return base
+        except OSError:
+            continue
+    raise RuntimeError(f"no {size} consecutive free ports")
+
+
+def prepare(workdir: Path, env: Optional[Dict[str, str]] = None, replicas: int = 1) -> Servers:
+    """A fresh var/ with secrets and schema, on free ports (replicas take the ports after Rasa's and
+    the action server's); nothing started yet."""
     if not MODEL.exists():
         raise RuntimeError(f"no trained model at {MODEL}: run `make model` (make test does) first")
     workdir.mkdir(parents=True, exist_ok=True)
     var = workdir / "var"
-    ports = {name: free_port() for name in ("PEILIAN_ACTIONS_PORT", "PEILIAN_RASA_PORT", "PEILIAN_WEB_PORT")}
+    if replicas == 1:
+        ports = {name: free_port() for name in ("PEILIAN_ACTIONS_PORT", "PEILIAN_RASA_PORT", "PEILIAN_WEB_PORT")}
+    else:
+        base = free_block(2 * replicas + 2)  # web, actions x N, Rasa (nginx), Rasa x N
+        ports = {"PEILIAN_WEB_PORT": base, "PEILIAN_ACTIONS_PORT": base + 1,
+                 "PEILIAN_RASA_PORT": base + 1 + replicas}
     environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
                    "PEILIAN_VAR_DIR": str(var), "DATABASE_URL": f"sqlite:///{var / 'peilian.db'}",
                    **{k: str(v) for k, v in ports.items()}, **(env or {})}
@@ -126,6 +140,39 @@ def start(workdir: Path, env: Optional[Dict[str, str]] = None) -> Servers:
     setup = servers.cli("setup")
     if setup.returncode != 0:
         raise RuntimeError(f"`bot setup` failed:\n{setup.stdout}\n{setup.stderr}")
+    return servers
+
+
+def start_supervised(workdir: Path, env: Optional[Dict[str, str]] = None, replicas: int = 1) -> Servers:
+    """`python -m bot serve all` (what `make run` starts): supervisord and its servers, as one process
+    group; `servers.processes` holds supervisord only."""
+    servers = prepare(workdir, env, replicas)
+    log = workdir / "supervisord.out"
+    process = subprocess.Popen([sys.executable, "-m", "bot", "serve", "all", "--replicas", str(replicas)],
+                               cwd=PROJECT, env=servers.env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+                               start_new_session=True)
+    servers.processes.append(process)
+    try:
+        _wait(f"{servers.web_url}/api/config", process, log)
+        _wait(f"{servers.rasa_url}/status?token={servers.token}", process, log)
+    except Exception:
+        stop(servers)
+        raise
+    return servers
+
+
+def supervised_pid(servers: Servers, program: str) -> int:
+    """The PID supervisord reports for one of its programs (0 while it is not running)."""
+    config = Path(servers.env["PEILIAN_VAR_DIR"]) / "supervisord.conf"
+    result = subprocess.run([str(BIN / "supervisorctl"), "-c", str(config), "pid", program],
+                            capture_output=True, text=True, timeout=30)
+    return int(result.stdout.strip()) if result.stdout.strip().isdigit() else 0
+
+
+def start(workdir: Path, env: Optional[Dict[str, str]] = None) -> Servers:
+    servers = prepare(workdir, env)
+    ports = {k: servers.env[k] for k in ("PEILIAN_ACTIONS_PORT", "PEILIAN_RASA_PORT", "PEILIAN_WEB_PORT")}
+    environment = servers.env
     waits = {"actions": f"http://127.0.0.1:{ports['PEILIAN_ACTIONS_PORT']}/health",
              "rasa": f"{servers.rasa_url}/",
              "web": f"{servers.web_url}/api/config"}
@@ -150,6 +197,6 @@ def stop(servers: Servers) -> None:
             process.terminate()
     for process in servers.processes:
         try:
-            process.wait(timeout=20)
+            process.wait(timeout=60)
         except subprocess.TimeoutExpired:
             process.kill()

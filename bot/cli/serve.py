@@ -1,4 +1,5 @@
-"""`python -m bot serve actions|rasa|web`: the three servers of the Procfile, with our settings.
+"""`python -m bot serve actions|rasa|web`: the three servers of the Procfile, with our settings
+(`serve all` runs them under supervisord: bot/stack.py).
 
 Rasa and the action server always listen on 127.0.0.1; PEILIAN_HOST moves only the web page.
 Rasa gets its API token and the action server's token from var/ in process (never in `ps`), the
@@ -19,10 +20,14 @@ LOOPBACK = "127.0.0.1"
 MAX_RASA_REQUEST_BYTES = 1024 * 1024  # Sanic's default is 100 MB; the REST channel takes 16 KB
 
 
-def serve(name: str) -> int:
+def serve(name: str, replicas: int = 1) -> int:
     settings = Settings.from_env()
     os.chdir(PROJECT_ROOT)
     private_var(settings)
+    if name == "all":
+        from bot import stack
+
+        return stack.run(settings, replicas)
     if name == "web":
         from bot.web.app import serve as serve_web
 
@@ -31,7 +36,7 @@ def serve(name: str) -> int:
     if name == "actions":
         return serve_actions(settings)
     if name != "rasa":
-        print(f"unknown server {name!r}: actions, rasa or web", file=sys.stderr)
+        print(f"unknown server {name!r}: actions, rasa, web or all", file=sys.stderr)
         return 2
     os.environ["PEILIAN_ACTIONS_URL"] = settings.actions_url
     os.environ["PEILIAN_ACTIONS_TOKEN"] = actions_token(settings)
