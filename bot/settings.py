@@ -35,6 +35,10 @@ class Settings:
     proxy_headers: bool = False  # trust X-Forwarded-For from that one proxy (login throttling)
     redis_url: str = ""  # Rasa's lock store for replicas (redis://127.0.0.1:6379/1); empty: in memory
     nginx: str = "nginx"  # the load balancer in front of Rasa replicas (`bot serve all --replicas N`)
+    # Containers (deploy/): where Rasa and the action server listen, and where each finds the other.
+    internal_host: str = "127.0.0.1"
+    rasa_url_override: str = ""
+    actions_url_override: str = ""
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -55,12 +59,15 @@ class Settings:
             proxy_headers=_env("PEILIAN_PROXY_HEADERS", "0") == "1",
             redis_url=_env("REDIS_URL", ""),
             nginx=_env("PEILIAN_NGINX", shutil.which("nginx") or "/usr/sbin/nginx"),
+            internal_host=_env("PEILIAN_INTERNAL_HOST", cls.internal_host),
+            rasa_url_override=_env("PEILIAN_RASA_URL", "").rstrip("/"),
+            actions_url_override=_env("PEILIAN_ACTIONS_URL", ""),
         )
 
     @property
     def rasa_url(self) -> str:
-        return f"http://127.0.0.1:{self.rasa_port}"
+        return self.rasa_url_override or f"http://127.0.0.1:{self.rasa_port}"
 
     @property
     def actions_url(self) -> str:
-        return f"http://127.0.0.1:{self.actions_port}/webhook"
+        return self.actions_url_override or f"http://127.0.0.1:{self.actions_port}/webhook"

@@ -1,7 +1,8 @@
 """`python -m bot serve actions|rasa|web`: the three servers of the Procfile, with our settings
 (`serve all` runs them under supervisord: bot/stack.py).
 
-Rasa and the action server always listen on 127.0.0.1; PEILIAN_HOST moves only the web page.
+Rasa and the action server listen on 127.0.0.1 (PEILIAN_INTERNAL_HOST moves them, for containers on a
+private network: deploy/); PEILIAN_HOST moves the web page.
 Rasa gets its API token and the action server's token from var/ in process (never in `ps`), the
 action endpoint from PEILIAN_ACTIONS_PORT and its tracker store from DATABASE_URL (endpoints.yml).
 The action server answers only Rasa: JSON with the token, no CORS.
@@ -16,7 +17,6 @@ import sys
 from bot.secrets import actions_token, private_var, rasa_token
 from bot.settings import PROJECT_ROOT, Settings
 
-LOOPBACK = "127.0.0.1"
 MAX_RASA_REQUEST_BYTES = 1024 * 1024  # Sanic's default is 100 MB; the REST channel takes 16 KB
 
 
@@ -55,7 +55,7 @@ def serve(name: str, replicas: int = 1) -> int:
         "--enable-api",
         f"--auth-token={rasa_token(settings)}",  # one argument: a token may start with "-"
         "--interface",
-        LOOPBACK,
+        settings.internal_host,
         "--port",
         str(settings.rasa_port),
         "--credentials",
@@ -88,8 +88,8 @@ def serve_actions(settings: Settings) -> int:
             return response.json({"error": "JSON only"}, status=415)
         return None
 
-    print(f"==> Action server on http://{LOOPBACK}:{settings.actions_port}", flush=True)
-    app.run(LOOPBACK, settings.actions_port, workers=1, access_log=False)
+    print(f"==> Action server on http://{settings.internal_host}:{settings.actions_port}", flush=True)
+    app.run(settings.internal_host, settings.actions_port, workers=1, access_log=False)
     return 0
 
 
