@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
+import requests
+
 from bot.stack import procfile
 from tests.postgres import free_port
 
@@ -79,6 +81,27 @@ class Servers:
         url = f"{self.rasa_url}/conversations/{sender}/tracker?token={self.token}"
         with urllib.request.urlopen(url, timeout=30) as response:
             return json.loads(response.read())
+
+
+class Page:
+    """What the widget does, over HTTP: a cookie jar, the CSRF header, JSON."""
+
+    def __init__(self, servers) -> None:
+        self.url, self.http = servers.web_url, requests.Session()
+        self.csrf = self.http.get(f"{self.url}/api/session").json()["csrf_token"]
+
+    def post(self, path: str, body: Any = None) -> requests.Response:
+        return self.http.post(f"{self.url}{path}", json=body or {}, headers={"X-CSRF-Token": self.csrf})
+
+    def start(self, persona: str = "car_showroom_inbound", seed: int = 3) -> str:
+        response = self.post("/api/calls", {"persona": persona, "seed": seed, "trainee": "攻击者"})
+        assert response.status_code == 201, response.text
+        return response.json()["call"]["id"]
+
+    def say(self, call_id: str, text: str) -> Dict[str, Any]:
+        response = self.post(f"/api/calls/{call_id}/turns", {"text": text})
+        assert response.status_code == 200, response.text
+        return response.json()
 
 
 def post_json(url: str, body: Any, headers: Optional[Dict[str, str]] = None) -> Any:

@@ -8,35 +8,16 @@ import time
 import urllib.error
 import uuid
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import List
 
 import pytest
 import requests
 
+from tests.servers import Page
+
 pytestmark = pytest.mark.servers
 META = {"persona": "car_showroom_inbound", "seed": 3, "date": "2026-11-22"}
 GREETING = "您好，星辰汽车4S店，销售顾问小李为您服务！"
-
-
-class Page:
-    """What the widget does, over HTTP: a cookie jar, the CSRF header, JSON."""
-
-    def __init__(self, servers) -> None:
-        self.url, self.http = servers.web_url, requests.Session()
-        self.csrf = self.http.get(f"{self.url}/api/session").json()["csrf_token"]
-
-    def post(self, path: str, body: Any = None) -> requests.Response:
-        return self.http.post(f"{self.url}{path}", json=body or {}, headers={"X-CSRF-Token": self.csrf})
-
-    def start(self, persona: str = "car_showroom_inbound", seed: int = 3) -> str:
-        response = self.post("/api/calls", {"persona": persona, "seed": seed, "trainee": "攻击者"})
-        assert response.status_code == 201, response.text
-        return response.json()["call"]["id"]
-
-    def say(self, call_id: str, text: str) -> Dict[str, Any]:
-        response = self.post(f"/api/calls/{call_id}/turns", {"text": text})
-        assert response.status_code == 200, response.text
-        return response.json()
 
 
 def listening_addresses(port: int) -> List[str]:

@@ -282,3 +282,54 @@ def test_open_practice_offers_a_login(page, servers):
     expect(page.locator(".pl-login-form")).to_be_visible()
     page.click(".pl-back")
     expect(page.locator(".pl-persona").first).to_be_visible()
+
+
+def test_a_slow_customer_shows_thinking_a_dropped_turn_is_offered_again_and_errors_are_chinese(page):
+    """Faults seen from the widget, on servers of this test alone (it stops two of them)."""
+    import tempfile
+    from pathlib import Path
+
+    from bot.customer.misheard import LINE_DROPPED
+    from tests import servers as running
+
+    from tests.conftest import PERSONAS
+
+    own = running.start(Path(tempfile.mkdtemp(prefix="browser-faults-")),
+                        env={"PEILIAN_PERSONAS_DIR": str(PERSONAS), "PEILIAN_RING_MS": "1500"})
+    try:
+        open_exam(page, own, "car_showroom_inbound", 5)
+        pick_up_after(page, 4)
+        say(page, GREETING)
+
+        # The answer takes longer than a phone pause: 「对方正在说……」 until it comes.
+        held, answers = [], page.locator(".pl-customer").count()
+        page.route("**/api/calls/*/turns", lambda route: held.append(route), times=1)
+        page.fill(".pl-input", "请问您贵姓？")
+        page.press(".pl-input", "Enter")
+        expect(page.locator(".pl-thinking")).to_contain_text("对方正在说")
+        page.wait_for_function("true")  # let Playwright deliver the held request to the handler
+        held[0].continue_()
+        expect(page.locator(".pl-thinking")).to_have_count(0)
+        expect(page.locator(".pl-customer")).to_have_count(answers + 1)
+
+        # The action server goes down: the customer still speaks, the turn is marked and given back.
+        own.processes[0].terminate()
+        own.processes[0].wait(timeout=30)
+        text = "X5的指导价是十八万八起"
+        page.fill(".pl-input", text)
+        page.press(".pl-input", "Enter")
+        expect(page.locator(".pl-customer .pl-text").last).to_have_text(LINE_DROPPED)
+        expect(page.locator(".pl-unheard")).to_contain_text("对方没听到")
+        expect(page.locator(".pl-input")).to_have_value(text)
+
+        # Rasa goes down: the trainee reads Chinese, never the server's English.
+        own.processes[1].terminate()
+        own.processes[1].wait(timeout=30)
+        page.press(".pl-input", "Enter")
+        notice = page.locator(".pl-notice")
+        expect(notice).to_contain_text("客户那边暂时连不上")
+        assert not re.search(r"[A-Za-z]{3,}", notice.inner_text())
+        expect(page.locator(".pl-input")).to_have_value(text)
+        shot(page, "faults")
+    finally:
+        running.stop(own)

@@ -34,6 +34,9 @@ SILENCE = "silence"
 RECOVER_CONFIDENCE = 0.25
 NEVER_GUESSED = frozenset({FALLBACK, OUT_OF_SCOPE, "goodbye", "rude", "off_topic", *CONTROL_INTENTS})
 IMPATIENT = 3  # patience left at or below which two unclear turns in a row end the call
+# What the customer says when our own servers could not take a turn (the action server down or
+# restarting): the web app says it, in character, and the widget offers the words again.
+LINE_DROPPED = "喂？喂？刚才信号断了一下，您再说一遍？"
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 LATIN = re.compile(r"[A-Za-z]")

@@ -14,6 +14,9 @@ log = logging.getLogger(__name__)
 _dumps = functools.partial(json.dumps, ensure_ascii=False)
 
 
+HTTP_REASONS = {404: "not_found", 405: "method_not_allowed", 413: "body_too_large"}
+
+
 def json_response(data: Any, status: int = 200) -> web.Response:
     return web.json_response(data, status=status, dumps=_dumps)
 
@@ -57,7 +60,11 @@ async def json_errors(request: web.Request, handler: Callable[[web.Request], Awa
     except web.HTTPException as error:
         if not request.path.startswith("/api/") or error.status < 400:
             raise
-        return json_response({"error": error.reason}, status=error.status)
+        # aiohttp's own refusals (413 body too large, 405, 404 route): a reason the widget can word.
+        body = {"error": error.reason, "reason": HTTP_REASONS.get(error.status, "http_error")}
+        if error.status == 413:
+            body["field"] = "body"
+        return json_response(body, status=error.status)
     except Exception:  # never a bare 500 page: log it, answer in JSON
         log.exception("web request %s %s failed", request.method, request.path)
         return json_response({"error": "internal error; see the web server log"}, status=500)

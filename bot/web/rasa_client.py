@@ -20,6 +20,11 @@ class Reply:
     hangup_by: Optional[str] = None
     error: Optional[Dict[str, Any]] = None
 
+    @property
+    def unanswered(self) -> bool:
+        """Nothing at all came back: every trainee turn gets an answer, so the customer's action failed."""
+        return not self.texts and self.hangup_by is None and self.error is None
+
     @classmethod
     def from_messages(cls, messages: List[Dict[str, Any]]) -> Reply:
         reply = cls()

@@ -38,8 +38,25 @@
     csrf: "页面已过期，请刷新页面后重试。",
     not_answered: "电话还没有接通。",
     ended: "通话已经结束。",
-    not_ended: "通话还没有结束。"
+    not_ended: "通话还没有结束。",
+    already_answered: "电话已经接起来了。",
+    already_submitted: "这张表已经提交过了。",
+    bad_credentials: "用户名或密码不对。",
+    bad_field: "有一项填写得不对。",
+    bad_json: "请求格式不对，请刷新页面后重试。",
+    unknown_field: "请求里有不认识的内容，请刷新页面后重试。",
+    missed: "这通电话没有接，已经结束。",
+    not_found: "找不到这通电话。",
+    origin: "请从本站页面使用。",
+    rasa_down: "客户那边暂时连不上（服务器在重启），请稍等几秒再说。",
+    rasa_error: "客户那边出了点问题，请稍后再说一次。",
+    rate_limited: "尝试次数太多，请稍后再试。",
+    body_too_large: "内容太多，没有发送。",
+    unknown_persona: "这个场景暂时不可用（角色文件有误），请换一个场景。"
   };
+  var CJK = /[\u4e00-\u9fff]/;
+  var THINKING_AFTER_MS = 1000;  // a phone customer who pauses longer than this seems gone
+  var RETRY_DELAYS_MS = [500, 1000, 2000, 4000, 8000];  // reads after a restart: back off, then give up
 
   // -- small DOM helpers: text only ------------------------------------------------------------
   function el(tag, attrs, children) {
@@ -102,10 +119,24 @@
     return !response.status || response.status >= 500;
   }
 
+  // A read that a server restart may interrupt: tried again after 0.5, 1, 2, 4 and 8 s.
+  function retried(read) {
+    function attempt(index) {
+      return read().then(function (response) {
+        if (!failed(response) || index >= RETRY_DELAYS_MS.length) return response;
+        return new Promise(function (resolve) { window.setTimeout(resolve, RETRY_DELAYS_MS[index]); })
+          .then(function () { return attempt(index + 1); });
+      });
+    }
+    return attempt(0);
+  }
+
   // What went wrong, in Chinese, naming the bad field when the server names one.
   function problem(response, what) {
-    if (failed(response)) return what + "失败：网络或服务器出错，请稍后重试。";
-    var body = response.body, reason = REASONS[body.reason] || body.error || body.reason || "错误 " + response.status;
+    if (failed(response) && !REASONS[response.body.reason]) return what + "失败：网络或服务器出错，请稍后重试。";
+    // The server's own words only when they are Chinese: its English messages are for developers.
+    var body = response.body, own = typeof body.error === "string" && CJK.test(body.error) ? body.error : "";
+    var reason = REASONS[body.reason] || own || "错误 " + response.status;
     return what + "失败" + (body.field ? "（" + body.field + "）" : "") + "：" + reason;
   }
 
@@ -191,6 +222,7 @@
   Widget.prototype.stopTimers = function () {
     window.clearTimeout(this.ringTimer);
     window.clearTimeout(this.silenceTimer);
+    window.clearTimeout(this.thinkingTimer);
     window.clearInterval(this.timerHandle);
   };
 
@@ -545,7 +577,7 @@
   // call. Its turns are stored when it ends; until then the lines on screen are kept.
   Widget.prototype.catchUp = function () {
     var self = this;
-    return this.get(this.callPath()).then(function (response) {
+    return retried(function () { return self.get(self.callPath()); }).then(function (response) {
       if (response.status !== 200) return self.showNotice(problem(response, "读取通话"));
       var call = response.body.call, turns = call.turns || [];
       if (turns.length) self.log.textContent = "";
@@ -589,18 +621,48 @@
     this.busy = true;
     window.clearTimeout(this.silenceTimer);
     this.onTyping();
+    this.thinking(true);
     this.post(this.callPath("turns"), { text: text }).then(function (response) {
+      self.thinking(false);
       self.busy = false;
       self.onTyping();
+      if (response.status === 200 && response.body.unheard) {
+        // The customer's side dropped the turn (a server restarting): said in character, and the
+        // words are offered again; the line on screen says it was not heard.
+        said.classList.add("pl-unheard");
+        said.appendChild(el("span", { class: "pl-unheard-mark", text: "对方没听到" }));
+        self.giveBack(text);
+        self.showNotice("这句话客户没听到，已放回输入框，可以再发一次。");
+        return self.hear(response.body);
+      }
       if (response.status === 200) return self.hear(response.body);
       if (response.body.reason === "ended") return self.catchUp();
       // Not said: take the line back and return the words to the input, so nothing is lost.
       self.log.removeChild(said);
-      self.input.value = text + (self.input.value ? "\n" + self.input.value : "");
-      self.onTyping();
+      self.giveBack(text);
       self.showNotice(response.status === 400 && REASONS[response.body.reason]
         ? REASONS[response.body.reason] : problem(response, "发送") + " 这句话已放回输入框，可以再发一次。");
     });
+  };
+
+  Widget.prototype.giveBack = function (text) {
+    this.input.value = text + (this.input.value ? "\n" + this.input.value : "");
+    this.onTyping();
+  };
+
+  // 「对方正在说…」 when the answer takes longer than a phone pause; gone when it arrives.
+  Widget.prototype.thinking = function (on) {
+    var self = this;
+    window.clearTimeout(this.thinkingTimer);
+    if (this.thinkingLine && this.thinkingLine.parentNode) this.thinkingLine.parentNode.removeChild(this.thinkingLine);
+    this.thinkingLine = null;
+    if (!on) return;
+    this.thinkingTimer = window.setTimeout(function () {
+      self.thinkingLine = self.log.appendChild(el("li", { class: "pl-line pl-thinking" }, [
+        el("span", { class: "pl-who", text: "客户" }), el("span", { class: "pl-text", text: "对方正在说……" })
+      ]));
+      self.log.scrollTop = self.log.scrollHeight;
+    }, THINKING_AFTER_MS);
   };
 
   Widget.prototype.hangUp = function () {
@@ -629,7 +691,7 @@
     this.input.disabled = true;
     this.send.disabled = true;
     this.hangUpButton.disabled = true;
-    this.setStatus(status + " 通话时长 " + this.timer.textContent + "。");
+    this.setStatus(status + "通话时长 " + this.timer.textContent + "。");
     this.action.textContent = "";
     this.action.appendChild(el("button", { class: "pl-primary pl-to-card", type: "button", text: "填写来电客户信息表",
                                            onclick: function () { self.recordCard(); } }));

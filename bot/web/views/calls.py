@@ -15,6 +15,7 @@ from typing import Any, Dict, Optional
 
 from aiohttp import web
 
+from bot.customer.misheard import LINE_DROPPED
 from bot.customer.state import CallState
 from bot.grading.record_card import CallFacts, RecordCardError, check_card, customer_lines, parse_card
 from bot.messages import MAX_SEED, SILENCE_PAYLOAD, spoken, text_problem
@@ -163,6 +164,11 @@ async def turn(request: web.Request) -> web.Response:
     reply = await request.app["rasa"].say(call.conversation_id, spoken(body["text"]), _metadata(call))
     if not reply.hangup_by:
         await blocking(store.touch, request.app["db"], call.id)
+    if reply.unanswered:
+        # Rasa took the turn but its action failed (the action server down or restarting): the
+        # customer still speaks, and the widget offers the trainee's words again.
+        return json_response({"messages": [{"text": LINE_DROPPED}], "ended": False, "hangup_by": None,
+                              "scorecard": None, "unheard": True})  # fmt: skip
     return await _answer(request, call, reply)
 
 
