@@ -1,7 +1,7 @@
 """Where a turn's time goes under load: py-spy samples the Rasa server and the action server while
 simulated callers talk to Peilian at saturation; the top frames go into bench/profile.md.
 
-    .venv/bin/python bench/profile.py [--seconds 30] [--callers 12]
+    .venv/bin/python bench/profile_servers.py [--seconds 30] [--callers 12]
 
 The flame graphs (SVG) are kept in var/bench/profile/ for a closer look; the markdown keeps only the
 top frames by own time and by total time, per server, which is what the tuning decisions rest on.
