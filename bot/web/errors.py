@@ -9,6 +9,7 @@ import logging
 from typing import Any, Awaitable, Callable, Dict, Optional
 
 from aiohttp import web
+from sqlalchemy.exc import OperationalError
 
 log = logging.getLogger(__name__)
 _dumps = functools.partial(json.dumps, ensure_ascii=False)
@@ -65,6 +66,12 @@ async def json_errors(request: web.Request, handler: Callable[[web.Request], Awa
         if error.status == 413:
             body["field"] = "body"
         return json_response(body, status=error.status)
+    except OperationalError:  # the database locked past its busy timeout, or down: nothing was changed
+        log.exception("database unavailable for %s %s", request.method, request.path)
+        return json_response(
+            {"error": "数据库暂时不可用，请稍后再试（database unavailable）", "reason": "database_unavailable"},
+            status=503,
+        )
     except Exception:  # never a bare 500 page: log it, answer in JSON
         log.exception("web request %s %s failed", request.method, request.path)
         return json_response({"error": "internal error; see the web server log"}, status=500)

@@ -52,6 +52,7 @@
     rasa_error: "客户那边出了点问题，请稍后再说一次。",
     rate_limited: "尝试次数太多，请稍后再试。",
     body_too_large: "内容太多，没有发送。",
+    database_unavailable: "数据库暂时不可用，请稍等几秒再试。",
     unknown_persona: "这个场景暂时不可用（角色文件有误），请换一个场景。"
   };
   var CJK = /[\u4e00-\u9fff]/;
