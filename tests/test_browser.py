@@ -121,7 +121,21 @@ def test_inbound_call_from_the_ringing_phone_to_the_scorecard(page, servers):
     expect(greeting.locator(".pl-mark")).to_have_text("✓")
     expect(greeting).to_contain_text("铃响2声接听")
     expect(greeting.locator(".pl-evidence q")).to_have_text(GREETING)
+    expect(greeting.locator(".pl-turn")).to_have_text("你的第1句")  # counted over the trainee's own turns
     expect(criterion(page, "name_capture").locator(".pl-evidence")).to_contain_text("请问您贵姓？")
+    expect(criterion(page, "name_capture").locator(".pl-turn").first).to_have_text("你的第4句")
+
+    # The score and the core criteria come first; the whole call follows with the graded words marked.
+    order = page.evaluate("""() => ['.pl-score', '.pl-core', '.pl-transcript', '.pl-record-result']
+        .map(s => document.querySelector(s).getBoundingClientRect().top)""")
+    assert order == sorted(order), order
+    assert page.locator(".pl-core .pl-criterion").count() == 4
+    expect(page.locator(".pl-transcript .pl-trainee")).to_have_count(11)
+    greeting_mark = page.locator('.pl-transcript mark[data-criterion="greeting"]').first
+    expect(greeting_mark).to_have_class(re.compile("pl-hit-ok"))
+    invitation = page.locator('.pl-transcript mark[data-criterion="invitation"]')
+    assert "周六上午" in " ".join(invitation.all_inner_texts())  # the words, not the whole turn
+    expect(page.locator(".pl-title")).to_be_focused()
 
     call = stored_call(page, servers)
     assert call["scorecard"]["score"] == score and call["record_card"]["correct"] == 6
@@ -148,9 +162,19 @@ def test_outbound_call_the_trainee_hangs_up_first(page, servers):
     expect(page.locator(".pl-card-field.pl-bad")).to_have_count(1)
     expect(page.locator('.pl-card-field[data-field="class"]')).to_contain_text("应为B类")
 
+    expect(closing.locator(".pl-better q")).to_contain_text("谢谢您的来电")  # a better line, from the rubric
+
     call = stored_call(page, servers)
     assert call["hangup_by"] == "trainee" and call["rings"] is None
     assert call["scorecard"]["score"] == int(page.locator(".pl-score").inner_text())
+
+    # 「再打一次」: the same customer (persona and seed) rings again as a new call.
+    page.click(".pl-retry")
+    page.click(".pl-dial")
+    expect(page.locator(".pl-customer")).to_have_count(1)
+    again = page.evaluate("document.getElementById('peilian').peilian.callId")
+    assert again != call["id"]
+    assert servers.store.get_call(again)["seed"] == call["seed"] == 3
 
 
 def test_bad_messages_are_not_sent_and_a_failed_turn_is_not_lost(page, servers):
@@ -333,3 +357,17 @@ def test_a_slow_customer_shows_thinking_a_dropped_turn_is_offered_again_and_erro
         shot(page, "faults")
     finally:
         running.stop(own)
+
+
+def test_the_lobby_loads_with_no_console_errors_and_compressed_files(page, servers):
+    errors: List[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("requestfailed", lambda request: errors.append(f"failed: {request.url}"))
+    page.on("response", lambda response: errors.append(f"{response.status}: {response.url}")
+            if response.status >= 400 else None)
+    open_lobby(page, servers)
+    expect(page.locator(".pl-persona").first).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    assert not errors, errors
+    script = page.request.get(f"{servers.web_url}/widget.js", headers={"Accept-Encoding": "gzip"})
+    assert script.headers.get("content-encoding") == "gzip"

@@ -94,3 +94,13 @@ def test_every_unknown_lexicon_key_is_named(tmp_path):
     message = str(caught.value)
     assert "honourifics: unknown key" in message and "topics_extra: unknown key" in message
     assert f"{path}:{len(text.splitlines()) - 1}: honourifics" in message
+
+
+def test_every_criterion_has_a_better_line_and_a_bad_one_is_named(tmp_path):
+    assert all(c.better for c in load_rubric().criteria.values())
+    text = DEFAULT_PATH.read_text("utf-8").replace("    better: 请问您贵姓", "    better: [请问您贵姓", 1)
+    text = text.replace("吗？\n", "吗？]\n", 1)
+    path = tmp_path / "rubric.yml"
+    path.write_text(text, "utf-8")
+    with pytest.raises(RubricError, match=r"criteria\.name_capture\.better"):
+        load_rubric(path)

@@ -71,7 +71,9 @@ CLASSES = ("A", "B", "C", "D", "E")
 DEFAULT_PATH = PROJECT_ROOT / "data" / "rubric.yml"
 _SCHEMA = {
     "version": None,
-    "criteria": {cid: {"label": None, "core": None, "weight": None, "standard": None} for cid in CRITERIA},
+    "criteria": {
+        cid: {"label": None, "core": None, "weight": None, "standard": None, "better": None} for cid in CRITERIA
+    },
     "phrases": {key: None for key in PHRASE_LISTS},
     "answer_words": {ANY: None},
     "patterns": {key: None for key in PATTERNS},
@@ -91,6 +93,7 @@ class Criterion:
     core: bool
     standard: str
     label: str = ""
+    better: str = ""  # one concrete better line, shown to a trainee who failed the criterion
 
 
 @dataclass(frozen=True)
@@ -169,10 +172,14 @@ def _build(path: Path) -> Rubric:
             problems.append((f"criteria.{cid}.standard", _line(node, "standard"), "must quote the standard"))
         if not isinstance(label, str) or not label.strip():
             problems.append((f"criteria.{cid}.label", _line(node, "label"), "must name the criterion in Chinese"))
+        better = node.get("better", "")
+        if not isinstance(better, str):
+            problems.append((f"criteria.{cid}.better", _line(node, "better"), "must be one line the trainee could say"))
         if not isinstance(node.get("core"), bool):
             problems.append((f"criteria.{cid}.core", _line(node, "core"), "must be true or false"))
         if isinstance(weight, int) and isinstance(standard, str) and isinstance(label, str):
-            criteria[cid] = Criterion(cid, weight, bool(node.get("core")), standard.strip(), label.strip())
+            better_line = better.strip() if isinstance(better, str) else ""
+            criteria[cid] = Criterion(cid, weight, bool(node.get("core")), standard.strip(), label.strip(), better_line)
     if not problems:
         total = sum(c.weight for c in criteria.values())
         if total != 100:

@@ -46,6 +46,7 @@ class CriterionResult:
         return {
             "id": self.id,
             "label": LABELS.get(self.id, self.id),
+            "core": self.id in load_rubric().core,
             "passed": self.passed,
             "points": self.points,
             "max_points": self.max_points,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import mimetypes
 from pathlib import Path
 from typing import Optional
 
@@ -118,18 +119,27 @@ def background(job):
 
 def page(name: str):
     async def handler(_: web.Request) -> web.Response:
-        return web.Response(
+        response = web.Response(
             text=(STATIC / name).read_text(encoding="utf-8"),
             content_type="text/html",
             headers={"Cache-Control": "no-cache"},
         )
+        response.enable_compression()
+        return response
 
     return handler
 
 
 def static_file(name: str):
-    async def handler(_: web.Request) -> web.FileResponse:
-        return web.FileResponse(STATIC / name, headers={"Cache-Control": "no-cache"})
+    """A file of static/, gzip-compressed when the browser accepts it (widget.js: 88 KB -> ~20 KB)."""
+    path = STATIC / name
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+
+    async def handler(_: web.Request) -> web.Response:
+        response = web.Response(body=path.read_bytes(), content_type=content_type,
+                                headers={"Cache-Control": "no-cache"})  # fmt: skip
+        response.enable_compression()  # gzip or deflate, as Accept-Encoding allows; none otherwise
+        return response
 
     return handler
 

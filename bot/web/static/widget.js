@@ -363,7 +363,8 @@
   };
 
   // -- one call ---------------------------------------------------------------------------------
-  Widget.prototype.startCall = function (persona) {
+  // seed: the same customer lines again (a retry of a call, or an exam link's seed).
+  Widget.prototype.startCall = function (persona, seed) {
     var self = this;
     this.persona = persona;
     this.callId = null;
@@ -378,7 +379,8 @@
     this.setStatus("正在接通……");
 
     var body = { persona: persona.id };
-    if (this.examSeed && persona.id === this.examPersona) body.seed = Number(this.examSeed);
+    if (typeof seed === "number") body.seed = seed;
+    else if (this.examSeed && persona.id === this.examPersona) body.seed = Number(this.examSeed);
     if (!this.user) body.trainee = this.trainee;
     this.post("api/calls", body).then(function (response) {
       if (response.status === 201 || response.status === 200) {
@@ -754,23 +756,79 @@
     });
   };
 
+  // The score and the four core criteria first, then the whole call with the graded words marked,
+  // then the record-card check; a retry of the same call or the next scenario at the end.
   Widget.prototype.results = function (record, scorecard, call) {
-    var turns = (call.turns || []).map(function (turn) { return line(turn.speaker === "trainee" ? "trainee" : "customer", turn.text); });
+    var self = this, turns = call.turns || [], number = {}, count = 0;
+    turns.forEach(function (turn) { if (turn.speaker === "trainee") number[turn.n] = ++count; });
+    var title = el("h1", { class: "pl-title", text: "通话结果", tabindex: "-1" });
     this.screen("results", [
-      el("h1", { class: "pl-title", text: "通话结果" }),
+      title,
       el("p", { class: "pl-me", text: "学员：" + (call.trainee || this.who()) }),
-      record ? this.recordView(record) : el("p", { class: "pl-error", text: "没有读取到来电客户信息表的检查结果，请刷新后重试。" }),
-      el("h2", { text: "本次通话评分" }), this.scorecardView(scorecard),
+      this.scorecardView(scorecard, number),
       el("p", { class: "pl-hint" }, [el("a", { class: "pl-standard-link", href: BASE + "standard", target: "_blank",
                                                rel: "noopener", text: "评分标准（每一项的要求和示范用语）" })]),
-      turns.length ? el("h2", { text: "通话记录" }) : null,
-      turns.length ? el("ol", { class: "pl-log pl-transcript" }, turns) : null,
+      turns.length ? el("h2", { text: "通话记录（标出的是评分依据）" }) : null,
+      turns.length ? transcriptView(turns, scorecard, number) : null,
+      record ? this.recordView(record) : el("p", { class: "pl-error", text: "没有读取到来电客户信息表的检查结果，请刷新后重试。" }),
       // The evaluator's review, its comments and (with an account) disputes live on the call's page.
       el("p", { class: "pl-hint" }, [el("a", { class: "pl-review-link", href: BASE + "calls/" + encodeURIComponent(this.callId),
                                                target: "_blank", rel: "noopener", text: "查看评估员审阅 / 申诉" })]),
-      this.againButton()
+      el("div", { class: "pl-next-steps" }, [
+        typeof call.seed === "number" && this.persona ? el("button", {
+          class: "pl-primary pl-retry", type: "button", text: "再打一次这通电话（同一位客户）",
+          onclick: function () { self.startCall(self.persona, call.seed); } }) : null,
+        el("button", { class: "pl-secondary pl-next", type: "button", text: "下一个场景",
+                       onclick: function () { self.nextScenario(); } }),
+        this.againButton()
+      ])
     ]);
+    title.focus();
   };
+
+  // The scenario after this one in the lobby's order (the first after the last).
+  Widget.prototype.nextScenario = function () {
+    var self = this, current = this.persona ? this.persona.id : null;
+    this.get("api/personas").then(function (response) {
+      var personas = response.status === 200 ? response.body.personas || [] : [];
+      if (!personas.length) return self.home(problem(response, "读取场景"));
+      var index = personas.map(function (p) { return p.id; }).indexOf(current);
+      self.startCall(personas[(index + 1) % personas.length]);
+    });
+  };
+
+  // Who said a turn, as the results count them: 你的第N句 (the trainee's own turns), or 客户.
+  function turnName(n, number) {
+    return number[n] ? "你的第" + number[n] + "句" : "客户的话";
+  }
+
+  // The whole call; the words each criterion quoted are marked in place (green passed, red failed),
+  // with the criterion's name as the mark's title and, for screen readers, in the text.
+  function transcriptView(turns, scorecard, number) {
+    var marks = {};
+    ((scorecard && scorecard.criteria) || []).forEach(function (c) {
+      (c.evidence || []).forEach(function (e) {
+        var end = typeof e.end === "number" ? e.end : (e.text || "").length;
+        if (end > (e.start || 0)) (marks[e.turn] = marks[e.turn] || []).push({ start: e.start || 0, end: end, c: c });
+      });
+    });
+    return el("ol", { class: "pl-log pl-transcript", tabindex: "0", "aria-label": "通话记录" }, turns.map(function (turn) {
+      var who = turn.speaker === "trainee" ? "trainee" : "customer", text = turn.text, pieces = [], at = 0;
+      (marks[turn.n] || []).sort(function (a, b) { return a.start - b.start || b.end - a.end; }).forEach(function (m) {
+        if (m.start < at || m.end > text.length) return;  // overlapping quotes: the first one shows
+        if (m.start > at) pieces.push(text.slice(at, m.start));
+        pieces.push(el("mark", { class: m.c.passed ? "pl-hit-ok" : "pl-hit-bad", title: m.c.label, "data-criterion": m.c.id }, [
+          text.slice(m.start, m.end), el("span", { class: "pl-sr", text: "（" + m.c.label + (m.c.passed ? "，通过）" : "，未通过）") })
+        ]));
+        at = m.end;
+      });
+      if (at < text.length) pieces.push(text.slice(at));
+      return el("li", { class: "pl-line pl-" + who, "data-turn": String(turn.n) }, [
+        el("span", { class: "pl-who", text: who === "trainee" ? "我 · 第" + number[turn.n] + "句" : "客户" }),
+        el("span", { class: "pl-text" }, pieces)
+      ]);
+    }));
+  }
 
   Widget.prototype.recordView = function (record) {
     var fields = record.fields.map(function (f) {
@@ -802,29 +860,42 @@
     ].concat(cadence));
   };
 
-  Widget.prototype.scorecardView = function (scorecard) {
+  // number: transcript turn -> the trainee's own turn count (第N句 counts only what the trainee said).
+  Widget.prototype.scorecardView = function (scorecard, number) {
     if (!scorecard) return el("p", { class: "pl-hint pl-unscored", text: "这次通话没有评分。" });
-    var items = scorecard.criteria.map(function (c) {
+    number = number || {};
+    var rubric = this.config.criteria || {};
+    function item(c) {
       // One line per quoted turn: a criterion may quote several words of the same turn (turn, start, end, rule).
       var seen = {};
       var evidence = (c.evidence || []).filter(function (e) {
         return seen[e.turn] ? false : (seen[e.turn] = true);
       }).map(function (e) {
-        return el("li", {}, [el("span", { class: "pl-turn", text: "第" + e.turn + "句" }), el("q", { text: e.text })]);
+        return el("li", {}, [el("span", { class: "pl-turn", text: turnName(e.turn, number) }), el("q", { text: e.text })]);
       });
       return el("li", { class: "pl-criterion " + (c.passed ? "pl-ok" : "pl-bad"), "data-criterion": c.id }, [
         el("div", { class: "pl-criterion-head" }, [
-          el("span", { class: "pl-mark", text: c.passed ? "✓" : "✗" }),
+          el("span", { class: "pl-mark", text: c.passed ? "✓" : "✗", "aria-hidden": "true" }),
+          el("span", { class: "pl-sr", text: c.passed ? "通过：" : "未通过：" }),
           el("span", { class: "pl-criterion-name", text: c.label || c.id }),
           el("span", { class: "pl-points", text: c.points + "/" + c.max_points })
         ]),
         el("p", { class: "pl-feedback", text: c.feedback }),
-        evidence.length ? el("ul", { class: "pl-evidence" }, evidence) : null
+        evidence.length ? el("ul", { class: "pl-evidence" }, evidence) : null,
+        !c.passed && rubric[c.id] && rubric[c.id].better
+          ? el("p", { class: "pl-better" }, [el("span", { class: "pl-better-label", text: "可以这样说：" }), el("q", { text: rubric[c.id].better })])
+          : null
       ]);
-    });
+    }
+    var core = scorecard.criteria.filter(function (c, i) { return c.core === undefined ? i < 4 : c.core; });
+    var rest = scorecard.criteria.filter(function (c) { return core.indexOf(c) < 0; });
     return el("section", { class: "pl-scorecard" }, [
-      el("p", { class: "pl-total" }, [el("span", { class: "pl-score", text: String(scorecard.score) }), " / " + scorecard.max_score + " 分"]),
-      el("ol", { class: "pl-criteria" }, items)
+      el("p", { class: "pl-total", role: "status" }, [
+        el("span", { class: "pl-score", text: String(scorecard.score) }), " / " + scorecard.max_score + " 分"]),
+      el("h2", { text: "核心项" }),
+      el("ol", { class: "pl-criteria pl-core" }, core.map(item)),
+      rest.length ? el("h2", { text: "其他各项" }) : null,
+      rest.length ? el("ol", { class: "pl-criteria" }, rest.map(item)) : null
     ]);
   };
 
