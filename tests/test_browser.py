@@ -103,6 +103,7 @@ def test_inbound_call_from_the_ringing_phone_to_the_scorecard(page, servers):
     assert "13912345678" in say(page, "王先生，方便留个电话吗？有优惠活动我及时通知您")
     say(page, "跟您确认一下，周六上午，滨江路88号，您的电话是13912345678，对吗？")
     shot(page, "2-in-call")
+    page.wait_for_timeout(1100)  # the customer answers in ~30 ms: let the call clock pass a second
     say(page, "好的王先生，那我们周六上午见，谢谢您的来电，再见！")
 
     expect(page.locator(".pl-status")).to_contain_text("客户挂断了电话")
@@ -134,7 +135,7 @@ def test_inbound_call_from_the_ringing_phone_to_the_scorecard(page, servers):
     greeting_mark = page.locator('.pl-transcript mark[data-criterion="greeting"]').first
     expect(greeting_mark).to_have_class(re.compile("pl-hit-ok"))
     invitation = page.locator('.pl-transcript mark[data-criterion="invitation"]')
-    assert "周六上午" in " ".join(invitation.all_inner_texts())  # the words, not the whole turn
+    assert any(text.startswith("滨江路88号") for text in invitation.all_inner_texts())  # the words, not the turn
     expect(page.locator(".pl-title")).to_be_focused()
 
     call = stored_call(page, servers)
@@ -230,7 +231,8 @@ def test_markup_in_the_name_and_in_a_turn_stays_text(page, servers):
     page.click(".pl-hangup")
     fill_card(page, **{"class": "C"})
     expect(page.locator(".pl-me")).to_have_text("学员：" + NAME_ATTACK)
-    expect(page.locator(".pl-transcript .pl-trainee .pl-text").nth(1)).to_have_text(TURN_ATTACK)
+    # The markup is shown as typed (a graded mark around it adds only its criterion for screen readers).
+    expect(page.locator(".pl-transcript .pl-trainee .pl-text").nth(1)).to_contain_text(TURN_ATTACK)
     assert_no_markup(page)
     shot(page, "9-markup-in-results")
     call = stored_call(page, servers)
