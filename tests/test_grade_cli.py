@@ -50,7 +50,7 @@ def test_json_lines_and_a_malformed_file_does_not_stop_the_others(cli, tmp_path)
     assert [c["id"] for c in card["criteria"]] == list(CRITERIA)
     assert sum(c["max_points"] for c in card["criteria"]) == 100
     for criterion in card["criteria"]:
-        assert set(criterion) == {"id", "label", "passed", "points", "max_points", "evidence", "feedback"}
+        assert set(criterion) == {"id", "label", "core", "passed", "points", "max_points", "evidence", "feedback"}
         assert criterion["passed"] and criterion["points"] == criterion["max_points"] and criterion["feedback"]
         assert all(set(e) == {"turn", "text", "start", "end", "rule"} for e in criterion["evidence"])
     greeting = card["criteria"][0]

@@ -4,15 +4,17 @@ mixed Chinese/English tokens, and entities from the grader's own spans."""
 from __future__ import annotations
 
 import jieba
+import yaml
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.language.spans import extract
+from bot.language.spans import LABELS, extract
 from bot.messages import CONTROL_INTENTS
 from bot.nlu.control_intents import ControlExamplesFilter, ControlIntentGuard
 from bot.nlu.lexicon_entities import LexiconEntities
 from bot.nlu.mixed_tokenizer import EMOJI_TOKEN, MixedTextJiebaTokenizer, join_model_names
+from bot.settings import PROJECT_ROOT
 
 
 def example(text: str, intent: str) -> Message:
@@ -68,3 +70,8 @@ def test_entities_are_the_graders_spans_at_their_offsets():
     assert [(e["entity"], e["value"]) for e in found] == [(s.label.lower(), s.text) for s in extract(text)]
     assert {e["entity"] for e in found} >= {"addressee", "day", "part", "clock", "address", "phone"}
     assert all(text[e["start"]:e["end"]] == e["value"] for e in found)
+
+
+def test_the_domain_lists_every_entity_the_extractor_gives():
+    domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text("utf-8"))
+    assert sorted(domain["entities"]) == sorted(label.lower() for label in LABELS)

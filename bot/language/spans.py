@@ -29,9 +29,13 @@ from bot.settings import PROJECT_ROOT
 USER_DICT_DIR = PROJECT_ROOT / "data" / "jieba"
 
 
+# Every span label; the NLU's entities are these in lower case (domain.yml lists them).
+LABELS = ("ADDRESSEE", "DAY", "PART", "CLOCK", "DATE", "PHONE", "ADDRESS", "LANDMARK", "PLACE")
+
+
 @dataclass(frozen=True)
 class Span:
-    label: str  # ADDRESSEE, DAY, PART, CLOCK, DATE, PHONE, ADDRESS, LANDMARK, PLACE
+    label: str  # one of LABELS
     text: str
     start: int  # character offsets into the normalised text
     end: int
