@@ -61,7 +61,6 @@ class CustomerAction(Action, ABC):
             # Grading and the database write block: off the action server's event loop.
             card = await asyncio.get_running_loop().run_in_executor(None, grade_and_store, tracker, customer, reply)
             send_scorecard(dispatcher, card)
-            events.append(SlotSet("scorecard", card))
         return events
 
 

@@ -40,13 +40,13 @@ def test_every_server_listens_on_loopback_only(servers):
 def test_rasa_http_api_needs_the_token(servers):
     sender = f"victim-{uuid.uuid4().hex[:6]}"
     servers.say(sender, GREETING, META)
-    forged = [{"event": "slot", "name": "scorecard", "value": {"score": 100}}]
+    forged = [{"event": "slot", "name": "call", "value": {"ended_by": "customer", "end_reason": "goodbye"}}]
     for token in (None, "wrong-token"):
         params = {"token": token} if token else {}
         assert requests.get(f"{servers.rasa_url}/conversations/{sender}/tracker", params=params).status_code == 401
         events = requests.post(f"{servers.rasa_url}/conversations/{sender}/tracker/events", json=forged, params=params)
         assert events.status_code == 401
-    assert servers.tracker(sender)["slots"]["scorecard"] is None
+    assert servers.tracker(sender)["slots"]["call"]["ended_by"] is None
 
 
 def test_rasa_sends_no_cors_headers_to_another_origin(servers):

@@ -12,7 +12,7 @@ from bot.grading import RubricError, load_rubric
 from bot.grading.record_card import CADENCE
 from bot.grading.rubric import CORE, DEFAULT_PATH
 from bot.grading.scorecard import LABELS
-from bot.language import datafile, words
+from bot.language import datafile, spans, words
 from bot.language.datafile import DataFileError
 from bot.language.topics import TOPIC_TABLE
 from bot.language.words import LEXICON_PATH, lexicon, phone_digits
@@ -104,3 +104,17 @@ def test_every_criterion_has_a_better_line_and_a_bad_one_is_named(tmp_path):
     path.write_text(text, "utf-8")
     with pytest.raises(RubricError, match=r"criteria\.name_capture\.better"):
         load_rubric(path)
+
+
+def test_spans_are_read_again_after_the_lexicon_changes(tmp_path, monkeypatch):
+    monkeypatch.setattr(datafile, "RECHECK_SECONDS", 0.0)
+    path = tmp_path / "lexicon.yml"
+    shutil.copy(LEXICON_PATH, path)
+    monkeypatch.setattr(spans, "lexicon", lambda: lexicon(path))
+    said = "就在钟楼见"
+    assert "LANDMARK" not in {s.label for s in spans.extract(said)}
+    assert spans.extract(said) == spans.extract(said)  # the cached reading
+    text = path.read_text("utf-8")
+    path.write_text(text.replace("landmark: '", "landmark: '钟楼|", 1), "utf-8")
+    os.utime(path, (1, 1))
+    assert [(s.label, s.text) for s in spans.extract(said) if s.label == "LANDMARK"] == [("LANDMARK", "钟楼")]

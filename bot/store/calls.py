@@ -210,10 +210,19 @@ def finish_call(
         call.rings = transcript.call.rings if transcript.call.rings is not None else call.rings
         call.call_info = call_info_dict(transcript.call)
         call.customer_state = customer_state
-        call.turns = [TurnRow(n=t.number, speaker=t.speaker, text=t.text) for t in transcript.turns]
         session.flush()
+        # One INSERT for all the turns (and the criteria below), not one a row: this is on the
+        # hang-up turn's path, which the customer's goodbye waits for.
+        session.execute(sa.delete(TurnRow).where(TurnRow.call_id == call.id))
+        _insert_all(session, TurnRow, [{"call_id": call.id, "n": t.number, "speaker": t.speaker, "text": t.text}
+                                       for t in transcript.turns])  # fmt: skip
         _add_scorecard(session, call, scorecard)
         return call.id
+
+
+def _insert_all(session, table, rows: List[Dict[str, Any]]) -> None:
+    if rows:  # an executemany with no rows would insert one empty row
+        session.execute(sa.insert(table), rows)
 
 
 def add_scorecard(db: Database, call_id: str, scorecard: Scorecard) -> None:
@@ -227,31 +236,35 @@ def add_scorecard(db: Database, call_id: str, scorecard: Scorecard) -> None:
 
 def _add_scorecard(session, call: Call, scorecard: Scorecard) -> None:
     session.execute(sa.update(ScorecardRow).where(ScorecardRow.call_id == call.id).values(current=False))
-    session.add(
-        ScorecardRow(
-            call_id=call.id,
-            rubric_version=scorecard.rubric_version or "unknown",
-            graded_at=utcnow(),
-            score=scorecard.score,
-            max_score=scorecard.max_score,
-            current=True,
-            criteria=[
-                CriterionRow(
-                    position=i,
-                    criterion=c.id,
-                    passed=c.passed,
-                    points=c.points,
-                    max_points=c.max_points,
-                    # {turn, start, end, rule} per quote; rows written before spans hold bare turn numbers.
-                    evidence_turns=[
-                        {"turn": e.turn, "start": e.start, "end": e.to_dict()["end"], "rule": e.rule}
-                        for e in c.evidence
-                    ],
-                    feedback=c.feedback,
-                )
-                for i, c in enumerate(scorecard.criteria)
-            ],
-        )
+    row = ScorecardRow(
+        call_id=call.id,
+        rubric_version=scorecard.rubric_version or "unknown",
+        graded_at=utcnow(),
+        score=scorecard.score,
+        max_score=scorecard.max_score,
+        current=True,
+    )
+    session.add(row)
+    session.flush()
+    _insert_all(
+        session,
+        CriterionRow,
+        [
+            {
+                "scorecard_id": row.id,
+                "position": i,
+                "criterion": c.id,
+                "passed": c.passed,
+                "points": c.points,
+                "max_points": c.max_points,
+                # {turn, start, end, rule} per quote; rows written before spans hold bare turn numbers.
+                "evidence_turns": [
+                    {"turn": e.turn, "start": e.start, "end": e.to_dict()["end"], "rule": e.rule} for e in c.evidence
+                ],
+                "feedback": c.feedback,
+            }
+            for i, c in enumerate(scorecard.criteria)
+        ],
     )
 
 
