@@ -11,6 +11,8 @@ CJK_FONT  := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
 # The replica test's lock store and load balancer (Debian packages).
 REDIS     := /usr/bin/redis-server
 NGINX     := /usr/sbin/nginx
+# The customer's voice where the browser has no Chinese one (bot/web/speech.py; Debian package).
+ESPEAK    := /usr/bin/espeak-ng
 # PostgreSQL's server binaries for the storage tests: on PATH, else Debian's package location.
 INITDB    := $(or $(shell command -v initdb 2>/dev/null),$(lastword $(sort $(wildcard /usr/lib/postgresql/*/bin/initdb))),/usr/lib/postgresql/15/bin/initdb)
 RASA_DATA := data/nlu.yml data/rules.yml
@@ -97,7 +99,7 @@ var:
 # REPLICAS=2 runs two Rasa servers (each with its action server) behind nginx; they need PostgreSQL
 # (DATABASE_URL) and Redis (REDIS_URL) to share conversations and locks. See README, "Replicas".
 REPLICAS ?= 1
-run: $(MODEL) | var
+run: $(MODEL) $(ESPEAK) | var
 	@$(BIN)/python -m bot setup
 	@echo "==> Starting the action server (:5055), the Rasa server (:5005) and the web page (:8000), on 127.0.0.1,"
 	@echo "    under supervisord (a crashed server is restarted; logs in var/log/)."
@@ -144,25 +146,28 @@ test-stories: $(MODEL)
 	$(BIN)/rasa test core --e2e --model $(MODEL) --stories tests/test_stories.yml \
 	  --fail-on-prediction-errors --out results/stories
 
+# Debian packages the tests (and `make run`) need, installed once: as root, or with passwordless sudo.
+# $(1): the packages; $(2): what for.
+define apt_install
+echo "==> Installing Debian's $(1) ($(2))"; \
+if [ "$$(id -u)" = 0 ]; then sudo=; elif command -v sudo >/dev/null; then sudo="sudo -n"; \
+else echo "error: $@ is missing; install it with 'apt-get install $(1)' as root"; exit 1; fi; \
+$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $(1)
+endef
+
 # Debian's Chromium for the Playwright browser tests (Playwright downloads no browser here), and a
 # CJK font so the screenshots in test-output/browser show Chinese instead of empty boxes.
 $(CHROMIUM) $(CJK_FONT):
-	@echo "==> Installing Debian's chromium and a Chinese font for the browser tests"
-	@if [ "$$(id -u)" = 0 ]; then sudo=; elif command -v sudo >/dev/null; then sudo="sudo -n"; \
-	  else echo "error: $@ is missing; install it with 'apt-get install chromium fonts-wqy-zenhei' as root"; exit 1; fi; \
-	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq chromium fonts-wqy-zenhei
+	@$(call apt_install,chromium fonts-wqy-zenhei,for the browser tests)
 
 $(INITDB):
-	@echo "==> Installing Debian's PostgreSQL server binaries for the storage tests"
-	@if [ "$$(id -u)" = 0 ]; then sudo=; elif command -v sudo >/dev/null; then sudo="sudo -n"; \
-	  else echo "error: $@ is missing; install it with 'apt-get install postgresql' as root"; exit 1; fi; \
-	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq postgresql
+	@$(call apt_install,postgresql,server binaries for the storage tests)
+
+$(ESPEAK):
+	@$(call apt_install,espeak-ng,the customer's Mandarin voice for browsers without one)
 
 $(REDIS) $(NGINX):
-	@echo "==> Installing Debian's redis-server and nginx for the replica tests"
-	@if [ "$$(id -u)" = 0 ]; then sudo=; elif command -v sudo >/dev/null; then sudo="sudo -n"; \
-	  else echo "error: $@ is missing; install it with 'apt-get install redis-server nginx' as root"; exit 1; fi; \
-	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq redis-server nginx
+	@$(call apt_install,redis-server nginx,for the replica tests)
 
 # The grader and `bot grade` with the trained model (cross-validation has its own target).
 test-slow: $(MODEL)
@@ -182,7 +187,7 @@ test-cross-validation: $(INSTALLED)
 	$(call pytest,tests/test_nlu_cross_validation.py -m slow -q -s) && mv $(CV_STAMP).new $(CV_STAMP)
 
 # Live calls against the real servers (and, for test_postgres_live, a real PostgreSQL).
-test-servers: $(MODEL) $(INITDB) $(REDIS) $(NGINX)
+test-servers: $(MODEL) $(INITDB) $(REDIS) $(NGINX) $(ESPEAK)
 	@$(call pytest,-m "servers and not browser" -q -s)
 
 test-browser: $(MODEL) $(CHROMIUM) $(CJK_FONT)

@@ -60,11 +60,13 @@ def conversation_of(servers, call_id: str) -> str:
 def test_action_server_down_the_customer_still_answers_and_the_call_resumes(own_servers):
     servers, page = own_servers, Page(own_servers)
     call_id = start_call(page)
-    assert page.say(call_id, GREETING)["messages"]
+    (line, *_) = page.say(call_id, GREETING)["messages"]
+    spoken = page.http.get(page.url + line["speech"])  # the customer's line, as Mandarin speech
+    assert spoken.status_code == 200 and spoken.headers["Content-Type"] == "audio/wav"
     stop(servers, 0)  # the action server
 
     answer = page.say(call_id, "请问您贵姓？")
-    assert answer["unheard"] is True and answer["messages"] == [{"text": LINE_DROPPED}] and not answer["ended"]
+    assert answer["unheard"] is True and [m["text"] for m in answer["messages"]] == [LINE_DROPPED] and not answer["ended"]
 
     restart(servers, 0, "actions", f"http://127.0.0.1:{servers.env['PEILIAN_ACTIONS_PORT']}/health")
     again = page.say(call_id, "请问您贵姓？")

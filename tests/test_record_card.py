@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 
 from bot.customer.state import CallState
-from bot.grading.record_card import CallFacts, RecordCardError, check_card, parse_card
+from bot.grading.record_card import FORMS, CallFacts, RecordCardError, check_card, parse_card
 from bot.personas import default_registry
 
 CAR = default_registry().get("car_showroom_inbound")
 HOUSE = default_registry().get("real_estate_inbound")
+TRUCK = default_registry().get("truck_followup_outbound")
 SAID = ["你好，我想问一下你们星辰X5现在什么价格？", "我姓王。", "主要是家用，预算20万左右，一个月内想定下来吧。",
         "行，那就周六上午吧。", "我手机是13912345678。"]
 GOOD = {"name": "王先生", "phone": "139 1234 5678", "interest": "X5", "budget": "二十万", "visit": "周六上午", "class": "c"}
@@ -75,3 +76,29 @@ def test_bad_cards_name_the_field(card, field):
     with pytest.raises(RecordCardError) as error:
         parse_card(card)
     assert error.value.field == field
+
+
+def test_an_outbound_card_accepts_the_dialled_name_and_number():
+    said = ["喂，哪位？", "哦，是你啊。"]  # the customer never says the number: the trainee dialled it
+    card = {**GOOD, "name": TRUCK.addressed_as, "phone": TRUCK.phone, "class": ""}
+    results = check(card, said=said, persona=TRUCK, name_given=False, phone_given=False)
+    assert results["name"].correct and results["phone"].correct, (results["name"], results["phone"])
+    assert set(FORMS["outbound"]["known"]) == {"name", "phone"} and FORMS["inbound"]["known"] == ()
+    assert FORMS["inbound"]["title"] == "来电客户信息表" and FORMS["outbound"]["title"] != FORMS["inbound"]["title"]
+
+
+@pytest.mark.parametrize("written", ["周六", "下周吧", "周六上午"])
+def test_a_visit_written_when_none_was_agreed_is_wrong(written):
+    result = check({**GOOD, "visit": written}, agreed_slot=None)["visit"]
+    assert not result.correct and "没有约定" in result.feedback
+
+
+def test_the_class_is_what_the_call_revealed_with_the_persona_as_the_ceiling():
+    timing_said = check(GOOD)["class"]  # SAID has 一个月内想定下来: the persona's own class
+    assert timing_said.correct and timing_said.expected == "C" and "一个月内想定下来" in timing_said.feedback
+    unrevealed = check(GOOD, said=SAID[:2], agreed_slot=None)["class"]
+    assert not unrevealed.correct and unrevealed.expected == "D" and "没有约到访" in unrevealed.feedback
+    assert check({**GOOD, "class": "D"}, said=SAID[:2], agreed_slot=None)["class"].correct
+    # A class-B driver who only agreed a visit: the call supports C, not the B only his file knows.
+    truck = check({**GOOD, "class": "B"}, said=["行，那我周六上午过去。"], persona=TRUCK)["class"]
+    assert TRUCK.customer_class == "B" and not truck.correct and truck.expected == "C" and "到访" in truck.feedback

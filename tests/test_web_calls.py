@@ -138,6 +138,13 @@ async def test_when_open_practice_is_off_only_accounts_practise(web):
     assert (await li.get("/api/config")).status == 200  # public: limits and labels only
 
 
+async def test_the_config_gives_a_record_card_form_per_call_direction(web):
+    browser = await web.browser()
+    forms = (await (await browser.get("/api/config")).json())["record_card"]["forms"]
+    assert forms["inbound"]["title"] == "来电客户信息表" and forms["inbound"]["known"] == []
+    assert forms["outbound"]["known"] == ["name", "phone"] and forms["outbound"]["title"] != "来电客户信息表"
+
+
 async def test_the_record_card_is_checked_once_and_only_after_the_call(web):
     browser = await web.browser()
     call = await start_call(browser)

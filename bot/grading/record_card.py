@@ -30,6 +30,23 @@ FIELDS: Mapping[str, str] = {
     "visit": "约定到访时间",
     "class": "客户等级",
 }
+# The card fits the call: an inbound caller is recorded from scratch; on an outbound call the
+# trainee dialled a known customer, so the name and number are on the card before the call.
+FORMS: Mapping[str, Dict[str, Any]] = {
+    "inbound": {
+        "title": "来电客户信息表",
+        "hint": "通话后立即记录：只填客户在电话里真正说过的信息，没说的留空。",
+        "known": (),
+    },
+    "outbound": {
+        "title": "回访预约记录表",
+        "hint": "拨出前已知的客户姓名和电话已填好；其余只填客户在这通电话里说过的信息，没说的留空。",
+        "known": ("name", "phone"),
+    },
+}
+# What the call revealed caps the class a trainee can know (the persona's class is the ceiling):
+# an agreed visit shows intent (C at most); nothing said about timing or a visit leaves D.
+VISIT_CLASS, UNREVEALED_CLASS = "C", "D"
 MAX_FIELD_CHARS = 100
 NOT_SAID = "（客户没有说）"
 # What a trainee writes for "the customer didn't tell me".
@@ -56,23 +73,39 @@ class CallFacts:
     visit: str
     customer_class: str
     today: date
+    class_reason: str = ""  # the facts the call revealed that point to customer_class
 
     @classmethod
     def from_call(cls, persona: Persona, state: CallState, customer_lines: Sequence[str]) -> CallFacts:
         said = normalize("\n".join(customer_lines))
         interest_parts = [p for p in PARTS_SPLIT.split(normalize(persona.needs.get("interest", ""))) if p]
         budget = normalize(persona.needs.get("budget", ""))
-        known_name = state.name_given or persona.direction == "outbound"  # outbound: called by name
+        dialled = persona.direction == "outbound"  # the trainee called a known name and number
+        known_name = state.name_given or dialled
+        customer_class, class_reason = revealed_class(persona, state, said)
         return cls(
             surname=persona.surname if known_name else "",
             addressed_as=persona.addressed_as if known_name else "",
-            phone=persona.phone if state.phone_given else "",
+            phone=persona.phone if state.phone_given or dialled else "",
             interest=tuple(p for p in interest_parts if _mentioned(p, said)),
             budget=budget if budget and budget in said else "",
             visit=state.agreed_slot or "",
-            customer_class=persona.customer_class,
+            customer_class=customer_class,
             today=date.fromisoformat(state.call_date),
+            class_reason=class_reason,
         )
+
+
+def revealed_class(persona: Persona, state: CallState, said: str) -> Tuple[str, str]:
+    """The class the call supports, never more urgent than the persona's, and the facts behind it."""
+    timing = normalize(persona.needs.get("timing", ""))
+    if timing and timing in said:
+        return persona.customer_class, f"客户说过「{timing}」"
+    if state.agreed_slot:
+        supported, reason = VISIT_CLASS, f"客户没说购买时间，但约了{state.agreed_slot}到访，说明有意向"
+    else:
+        supported, reason = UNREVEALED_CLASS, "通话中客户没有说购买时间，也没有约到访"
+    return max(persona.customer_class, supported), reason  # "A" < "E": the less urgent of the two
 
 
 @dataclass(frozen=True)
@@ -210,9 +243,9 @@ def _budget(given: str, facts: CallFacts) -> Check:
 
 def _visit(given: str, facts: CallFacts) -> Check:
     if not facts.visit:
-        if any(s.concrete for s in proposed_slots(given, facts.today)):
-            return "visit", "（没有约定）", False, "通话中没有约定到访时间，不要填写未约定的时间。"
-        return "visit", "（没有约定）", True, "没有约定到访，记录正确。"
+        if BLANK.match(given):
+            return "visit", "（没有约定）", True, "没有约定到访，记录正确。"
+        return "visit", "（没有约定）", False, "通话中没有约定到访时间，不要填写未约定的时间。"
     if BLANK.match(given):
         return _missing("visit", facts.visit)
     agreed = proposed_slots(facts.visit, facts.today)
@@ -225,11 +258,12 @@ def _visit(given: str, facts: CallFacts) -> Check:
 def _class(given: str, facts: CallFacts) -> Check:
     right = facts.customer_class
     meaning = CADENCE[right][0]
+    why = f"依据：{facts.class_reason}。" if facts.class_reason else ""
     if not given:
-        return "class", right, False, f"没有给客户分级。应为{right}类（{meaning}）。"
+        return "class", right, False, f"没有给客户分级。应为{right}类（{meaning}）。{why}"
     if given == right:
-        return "class", right, True, f"{right}类：{meaning}。"
-    return "class", right, False, f"应为{right}类（{meaning}），不是{given}类（{CADENCE[given][0]}）。"
+        return "class", right, True, f"{right}类：{meaning}。{why}"
+    return "class", right, False, f"应为{right}类（{meaning}），不是{given}类（{CADENCE[given][0]}）。{why}"
 
 
 def _mentioned(part: str, said: str) -> bool:

@@ -29,6 +29,10 @@ class Filters:
     since: Optional[date] = None
     until: Optional[date] = None  # inclusive
     trainee: str = ""
+    # One trainee's own calls ("My calls"): their account's, or in open practice their browser's.
+    # Set by the page from the session, never from the query.
+    user_id: Optional[int] = None
+    browser_id: str = ""
 
     @classmethod
     def from_query(cls, query: Mapping[str, str]) -> Filters:
@@ -130,6 +134,10 @@ def _final_rows(filters: Filters):
     query = made_between(query, filters.since, filters.until)
     if filters.trainee:
         query = query.where(Call.trainee == filters.trainee)
+    if filters.user_id is not None:
+        query = query.where(Call.user_id == filters.user_id)
+    elif filters.browser_id:
+        query = query.where(Call.browser_id == filters.browser_id, Call.user_id.is_(None))
     return query.subquery("final")
 
 

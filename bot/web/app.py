@@ -8,6 +8,7 @@ in bot/web/security.py.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import mimetypes
 from pathlib import Path
@@ -19,7 +20,7 @@ from bot.personas.registry import PersonaRegistry, default_registry
 from bot.secrets import rasa_token, session_key
 from bot.settings import PROJECT_ROOT, Settings
 from bot.store.database import Database, database
-from bot.web import trainer
+from bot.web import my_calls, speech, trainer
 from bot.web.errors import json_errors
 from bot.web.pages import render
 from bot.web.rasa_client import RasaClient
@@ -40,6 +41,7 @@ def create_app(
 ) -> web.Application:
     app = web.Application(middlewares=[json_errors], client_max_size=64 * 1024)
     install_sessions(app, settings, session_key(settings))
+    app["speech_key"] = hashlib.sha256(b"speech\0" + session_key(settings)).digest()  # signs spoken lines
     app.middlewares.append(guard)
     app["settings"] = settings
     app["db"] = db or database(settings.database_url)
@@ -71,6 +73,7 @@ def create_app(
     routes.add_post("/api/logout", session.logout)
     routes.add_get("/api/settings", session.settings)
     routes.add_post("/api/settings", session.change_settings)
+    routes.add_get("/api/speech", speech.speak)
     routes.add_get("/api/calls", calls.index)
     routes.add_post("/api/calls", calls.create)
     routes.add_get("/api/calls/{call_id}", calls.show)
@@ -79,6 +82,7 @@ def create_app(
     routes.add_post("/api/calls/{call_id}/hangup", calls.hang_up)
     routes.add_post("/api/calls/{call_id}/record-card", calls.record_card)
     routes.add_post("/api/calls/{call_id}/disputes", calls.disputes)
+    routes.add_get("/calls", my_calls.my_calls)
     routes.add_get("/calls/{call_id}", pages.my_call)
     routes.add_post("/calls/{call_id}/disputes", pages.dispute)
     routes.add_get("/review", pages.calls_list)

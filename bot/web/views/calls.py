@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import date, timedelta
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional, Sequence
 
 from aiohttp import web
 
@@ -26,6 +26,7 @@ from bot.store.schema import Call, utcnow
 from bot.web.errors import ApiError, forbidden, json_response, login_required, not_found
 from bot.web.rasa_client import Reply
 from bot.web.security import browser_id, visitor
+from bot.web.speech import speech_url
 from bot.web.views import blocking, json_body, optional_text
 from bot.web.views.scenarios import MISSED_AFTER_RINGS
 
@@ -167,7 +168,7 @@ async def turn(request: web.Request) -> web.Response:
     if reply.unanswered:
         # Rasa took the turn but its action failed (the action server down or restarting): the
         # customer still speaks, and the widget offers the trainee's words again.
-        return json_response({"messages": [{"text": LINE_DROPPED}], "ended": False, "hangup_by": None,
+        return json_response({"messages": _lines(request, [LINE_DROPPED]), "ended": False, "hangup_by": None,
                               "scorecard": None, "unheard": True})  # fmt: skip
     return await _answer(request, call, reply)
 
@@ -224,6 +225,11 @@ def _require_live(call: Call) -> None:
         raise ApiError(409, "the call has ended", reason="ended")
 
 
+def _lines(request: web.Request, texts: Sequence[str]) -> List[Dict[str, str]]:
+    """The customer's lines, each with the signed URL that speaks it (bot.web.speech)."""
+    return [{"text": t, "speech": speech_url(request.app["speech_key"], t)} for t in texts]
+
+
 async def _answer(request: web.Request, call: Call, reply: Reply, **extra: Any) -> web.Response:
     if reply.error:
         raise ApiError(
@@ -236,7 +242,7 @@ async def _answer(request: web.Request, call: Call, reply: Reply, **extra: Any) 
     return json_response(
         {
             **extra,
-            "messages": [{"text": t} for t in reply.texts],
+            "messages": _lines(request, reply.texts),
             "ended": reply.hangup_by is not None,
             "hangup_by": reply.hangup_by,
             "scorecard": scorecard,

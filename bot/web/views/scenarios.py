@@ -6,7 +6,7 @@ from typing import Any, Dict
 
 from aiohttp import web
 
-from bot.grading.record_card import CADENCE, FIELDS, MAX_FIELD_CHARS, cadence
+from bot.grading.record_card import CADENCE, FIELDS, FORMS, MAX_FIELD_CHARS, cadence
 from bot.grading.rubric import load_rubric
 from bot.messages import MAX_MESSAGE_CHARS
 from bot.web.errors import json_response
@@ -46,6 +46,7 @@ async def config(request: web.Request) -> web.Response:
                 "fields": [{"id": field, "label": label} for field, label in FIELDS.items()],
                 "classes": [cadence(c) for c in CADENCE],
                 "max_chars": MAX_FIELD_CHARS,
+                "forms": {direction: {**form, "known": list(form["known"])} for direction, form in FORMS.items()},
             },
             # For the results: the standard's phrase and a better line for each criterion (data/rubric.yml).
             "criteria": {

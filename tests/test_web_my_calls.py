@@ -1,0 +1,61 @@
+"""/calls: a trainee's own calls and progress, per login or (open practice) per browser; nobody
+else's, and the trainee's own words rendered as text."""
+
+from __future__ import annotations
+
+from bot.store import calls, reviews, users
+from tests.test_web_calls import finish, logged_in, start_call
+
+
+async def page_text(browser) -> str:
+    response = await browser.get("/calls")
+    assert response.status == 200, response.status
+    return await response.text()
+
+
+async def test_open_practice_shows_this_browsers_calls_only(web):
+    mine, theirs = await web.browser(), await web.browser()
+    ended = await start_call(mine, trainee="李明")
+    finish(web, ended["id"])
+    await start_call(mine, trainee="李明")  # still ringing: listed, not linked
+    other = await start_call(theirs, trainee="王芳")
+    finish(web, other["id"])
+
+    text = await page_text(mine)
+    assert f'href="/calls/{ended["id"]}"' in text and other["id"] not in text and "王芳" not in text
+    assert "未结束" in text and "每通电话得分" in text and "各标准通过率" in text
+    assert "还没有练习记录" in await page_text(await web.browser())  # a new browser has none
+
+
+async def test_an_account_sees_its_own_calls_and_the_evaluators_final_verdict(web):
+    li = await logged_in(web, "li", "trainee")
+    call = await start_call(li)
+    finish(web, call["id"])
+    wang = await logged_in(web, "wang", "trainee")
+    assert call["id"] not in await page_text(wang)
+
+    text = await page_text(li)
+    assert f'/calls/{call["id"]}' in text and "我的通话" in text
+    stored = calls.call_dict(calls.get_call(web.db, call["id"]))
+    before, most = stored["scorecard"]["score"], sum(c["max_points"] for c in stored["scorecard"]["criteria"])
+    assert f"{before}/{most}" in text
+    verdicts = {c["id"]: c["passed"] for c in stored["scorecard"]["criteria"]}
+    failed = next(c for c in stored["scorecard"]["criteria"] if not c["passed"])
+    evaluator = users.add_user(web.db, "eva", "secret pass", "evaluator")
+    reviews.submit_verdicts(web.db, call["id"], evaluator.id, {**verdicts, failed["id"]: True},
+                            {failed["id"]: "其实问了需求"})
+    assert f"{before + failed['max_points']}/{most}" in await page_text(li)  # the final verdict counts
+
+
+async def test_without_open_practice_a_visitor_is_sent_to_log_in(web):
+    users.set_open_practice(web.db, False)
+    response = await (await web.browser()).client.get("/calls", allow_redirects=False)
+    assert response.status == 302 and response.headers["Location"] == "/login?next=/calls"
+
+
+async def test_a_trainees_name_is_text_not_markup(web):
+    browser = await web.browser()
+    call = await start_call(browser, trainee="<script>alert(1)</script>")
+    finish(web, call["id"])
+    text = await page_text(browser)
+    assert "<script>alert(1)</script>" not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
