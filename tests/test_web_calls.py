@@ -194,7 +194,8 @@ async def test_rasa_down_is_a_clear_503(web):
 
 ROUTES = [("GET", "/api/personas"), ("GET", "/api/calls"), ("POST", "/api/calls"), ("GET", "/api/calls/{id}"),
           ("POST", "/api/calls/{id}/answer"), ("POST", "/api/calls/{id}/turns"), ("POST", "/api/calls/{id}/hangup"),
-          ("POST", "/api/calls/{id}/record-card"), ("GET", "/api/settings"), ("POST", "/api/settings")]
+          ("POST", "/api/calls/{id}/record-card"), ("GET", "/api/settings"), ("POST", "/api/settings"),
+          ("GET", "/api/speech?text=x")]
 PUBLIC = [("GET", "/"), ("GET", "/widget.js"), ("GET", "/api/config"), ("GET", "/api/session")]
 
 
