@@ -154,14 +154,26 @@ def test_outbound_call_the_trainee_hangs_up_first(page, servers):
     expect(page.locator(".pl-status")).to_contain_text("你挂断了电话")
     shot(page, "5-trainee-hung-up")
 
-    fill_card(page, name="马师傅", **{"class": "A"})
+    page.click(".pl-to-card")
+    # An outbound card: the name and number the trainee dialled are on it already, read-only.
+    expect(page.locator(".pl-title")).to_have_text("回访预约记录表")
+    expect(page.locator("input[name=name]")).to_have_value("马师傅")
+    expect(page.locator("input[name=phone]")).to_have_value("15838276410")
+    expect(page.locator("input[name=phone]")).not_to_be_editable()
+    expect(page.locator("input[name=interest]")).to_be_focused()
+    page.select_option("select[name=class]", "A")
+    page.click(".pl-submit-card")
+    expect(page.locator(".pl-scorecard")).to_be_visible()
     shot(page, "6-trainee-hung-up-scorecard")
     closing = criterion(page, "closing")
     expect(closing.locator(".pl-mark")).to_have_text("✗")
     expect(closing).to_contain_text("先于客户挂断了电话")
-    expect(page.locator(".pl-cadence.pl-right")).to_contain_text("B类")
+    # Nothing about his timing or a visit came up before the hang-up: D, though his file says B.
+    expect(page.locator(".pl-cadence.pl-right")).to_contain_text("D类")
     expect(page.locator(".pl-card-field.pl-bad")).to_have_count(1)
-    expect(page.locator('.pl-card-field[data-field="class"]')).to_contain_text("应为B类")
+    expect(page.locator('.pl-card-field[data-field="class"]')).to_contain_text("应为D类")
+    expect(page.locator('.pl-card-field[data-field="phone"]')).to_have_class(re.compile("pl-ok"))
+    expect(page.locator(".pl-record-result h2")).to_contain_text("回访预约记录表")
 
     expect(closing.locator(".pl-better q")).to_contain_text("谢谢您的来电")  # a better line, from the rubric
 
@@ -288,7 +300,7 @@ def test_a_trainee_logs_in_and_the_call_is_theirs(page, servers):
         expect(page.locator(".pl-me")).to_have_text("学员：" + username)
         say(page, "马师傅您好，我是九鑫汽运服务站的小王，您现在方便接听电话吗？")
         page.click(".pl-hangup")
-        fill_card(page, name="马师傅", **{"class": "B"})
+        fill_card(page, **{"class": "D"})
 
         call = stored_call(page, servers)
         assert call["trainee"] == username and call["hangup_by"] == "trainee"

@@ -165,6 +165,81 @@
   Tones.prototype.ring = function (ms) { this.beep([440, 480], Math.min(1.2, ms / 2500)); };
   Tones.prototype.ringBack = function (ms) { this.beep([450], Math.min(1, ms / 3000)); };
 
+  // -- the customer's voice (the lobby's 语音 switch) -------------------------------------------
+  // The browser's own Chinese voice where it has one; otherwise the server's espeak-ng rendering of
+  // the line (each message's signed `speech` URL). Push-to-talk uses the browser's speech
+  // recognition where it exists; typing always works.
+  function Voice() {
+    this.on = false;
+    try { this.on = window.localStorage.getItem("peilian.voice") === "on"; } catch (e) {}
+    this.synth = window.speechSynthesis || null;
+    this.Recognition = window.SpeechRecognition || window.webkitSpeechRecognition || null;
+    this.queue = Promise.resolve();
+  }
+  Voice.prototype.setOn = function (on) {
+    this.on = on;
+    try { window.localStorage.setItem("peilian.voice", on ? "on" : "off"); } catch (e) {}
+    if (!on) this.stop();
+  };
+  Voice.prototype.hasChineseVoice = function () {
+    var voices = (this.synth && this.synth.getVoices()) || [];
+    return voices.some(function (v) { return /^(zh|cmn)([-_](CN|Hans))?/i.test(v.lang || ""); });
+  };
+  Voice.prototype.speak = function (message) {
+    if (!this.on || !message || !message.text) return;
+    if (this.hasChineseVoice()) {
+      var utterance = new window.SpeechSynthesisUtterance(message.text);
+      utterance.lang = "zh-CN";  // the browser picks its zh-CN voice; lines queue in order
+      this.synth.speak(utterance);
+    } else if (message.speech) {
+      var self = this, url = BASE + message.speech.replace(/^\//, "");
+      this.queue = this.queue.then(function () { return self.on ? self.play(url) : null; });
+    }
+  };
+  Voice.prototype.play = function (url) {
+    var audio = this.audio = new Audio(url);
+    return new Promise(function (resolve) {
+      audio.onended = audio.onerror = audio.onpause = function () { resolve(); };
+      var started = audio.play();
+      if (started && started.catch) started.catch(function () { resolve(); });
+    });
+  };
+  Voice.prototype.stop = function () {
+    if (this.synth) this.synth.cancel();
+    if (this.audio) this.audio.pause();
+  };
+
+  // 按住说话: held, the browser listens; released, what it heard goes into the text box to be read
+  // and sent as typed. Null without voice or without speech recognition in this browser.
+  Widget.prototype.talkButton = function () {
+    var self = this, Recognition = this.voice.Recognition, listening = null;
+    if (!this.voice.on || !Recognition) return null;
+    var button = el("button", { class: "pl-secondary pl-talk", type: "button", text: "按住说话",
+                                "aria-label": "按住说话，松开后文字放入输入框" });
+    function start(event) {
+      if (event) event.preventDefault();
+      if (listening || self.ended) return;
+      listening = new Recognition();
+      listening.lang = "zh-CN";
+      listening.onresult = function (e) {
+        var heard = Array.prototype.map.call(e.results, function (r) { return r[0].transcript; }).join("");
+        if (heard) self.input.value = (self.input.value ? self.input.value + " " : "") + heard;
+        self.onTyping();
+      };
+      listening.onerror = function () { self.showNotice("这个浏览器的语音识别现在用不了，请直接打字。"); };
+      listening.onend = function () { listening = null; button.classList.remove("pl-on"); self.input.focus(); };
+      button.classList.add("pl-on");
+      try { listening.start(); } catch (e) { listening = null; button.classList.remove("pl-on"); }
+    }
+    function stop() { if (listening) listening.stop(); }
+    button.addEventListener("pointerdown", start);
+    button.addEventListener("pointerup", stop);
+    button.addEventListener("pointerleave", stop);
+    button.addEventListener("keydown", function (e) { if ((e.key === " " || e.key === "Enter") && !e.repeat) start(e); });
+    button.addEventListener("keyup", function (e) { if (e.key === " " || e.key === "Enter") stop(); });
+    return button;
+  };
+
   // -- the widget -------------------------------------------------------------------------------
   function Widget(root, config, session) {
     this.root = root;
@@ -175,6 +250,7 @@
     this.examSeed = root.getAttribute("data-seed") || query.get("seed") || "";
     this.trainee = root.getAttribute("data-trainee") || query.get("trainee") || "";
     if (!this.trainee) { try { this.trainee = window.localStorage.getItem("peilian.trainee") || ""; } catch (e) {} }
+    this.voice = new Voice();
     root.classList.add("pl-widget");
     this.home();
   }
@@ -353,9 +429,17 @@
         ]);
       }));
     }
+    var voiceSwitch = el("input", { type: "checkbox", class: "pl-voice-switch" });
+    voiceSwitch.checked = this.voice.on;
+    voiceSwitch.addEventListener("change", function () { self.voice.setOn(voiceSwitch.checked); });
     this.screen("lobby", [
       el("h1", { class: "pl-title", text: "陪练 · 销售电话演练" }),
       this.account(nameInput),
+      el("div", { class: "pl-options" }, [
+        el("label", { class: "pl-voice" }, [voiceSwitch, el("span", { text: "语音：朗读客户的话" +
+          (this.voice.Recognition ? "，可按住「按住说话」用语音回答" : "") })]),
+        el("a", { class: "pl-link pl-my-calls", href: BASE + "calls", text: "我的通话与进步" })
+      ]),
       error,
       list ? el("h2", { text: exam ? "考试" : "选择场景" }) : null,
       list
@@ -374,6 +458,7 @@
     this.scorecard = null;
     this.connectedAt = null;
     this.tones = this.tones || new Tones();
+    this.voice.stop();  // the last call's customer says no more
     if (this.tones.ctx && this.tones.ctx.state === "suspended") this.tones.ctx.resume();
     this.callScreen(persona);
     this.setStatus("正在接通……");
@@ -425,7 +510,7 @@
     ]);
     this.screen("call", [
       header, this.status, this.action, this.log, this.notice,
-      el("div", { class: "pl-compose" }, [this.input, el("div", { class: "pl-buttons" }, [this.count, this.send, this.hangUpButton])])
+      el("div", { class: "pl-compose" }, [this.input, el("div", { class: "pl-buttons" }, [this.count, this.talkButton(), this.send, this.hangUpButton])])
     ]);
   };
 
@@ -566,7 +651,10 @@
   Widget.prototype.hear = function (answer) {
     var self = this;
     (answer.messages || []).forEach(function (message) {
-      if (message && typeof message.text === "string" && message.text) self.addLine("customer", message.text);
+      if (message && typeof message.text === "string" && message.text) {
+        self.addLine("customer", message.text);
+        self.voice.speak(message);
+      }
     });
     if (answer.ended) {
       this.scorecard = answer.scorecard || null;
@@ -696,7 +784,8 @@
     this.hangUpButton.disabled = true;
     this.setStatus(status + "通话时长 " + this.timer.textContent + "。");
     this.action.textContent = "";
-    this.action.appendChild(el("button", { class: "pl-primary pl-to-card", type: "button", text: "填写来电客户信息表",
+    this.action.appendChild(el("button", { class: "pl-primary pl-to-card", type: "button",
+                                           text: "填写" + this.cardForm().title,
                                            onclick: function () { self.recordCard(); } }));
   };
 
@@ -707,12 +796,23 @@
   };
 
   // -- after the call: the record card, then the results ----------------------------------------
+  // The card for this kind of call (record_card.FORMS): 来电客户信息表 inbound; on an outbound call
+  // the name and number the trainee dialled are known, shown filled in and read-only.
+  Widget.prototype.cardForm = function (direction) {
+    direction = direction || (this.persona && this.persona.direction) || "inbound";
+    return this.config.record_card.forms[direction] || this.config.record_card.forms.inbound;
+  };
+
   Widget.prototype.recordCard = function () {
     var self = this;
     var inputs = {};
-    var card = this.config.record_card;
+    var card = this.config.record_card, form = this.cardForm();
+    var known = { name: this.persona.customer || "", phone: this.persona.phone || "" };
     var fields = card.fields.map(function (f) {
-      if (f.id === "class") {
+      if (form.known.indexOf(f.id) >= 0) {
+        inputs[f.id] = el("input", { type: "text", name: f.id, value: known[f.id], readonly: true,
+                                     class: "pl-known", "aria-readonly": "true" });
+      } else if (f.id === "class") {
         inputs[f.id] = el("select", { name: f.id }, [el("option", { value: "", text: "请选择客户等级" })].concat(
           card.classes.map(function (c) { return el("option", { value: c["class"], text: c["class"] + "类：" + c.meaning }); })));
       } else {
@@ -723,8 +823,8 @@
     });
     var error = el("p", { class: "pl-error", role: "alert" });
     var submit = el("button", { class: "pl-primary pl-submit-card", type: "submit", text: "提交并查看评分" });
-    var form = el("form", { class: "pl-card-form" }, fields.concat([error, submit]));
-    form.addEventListener("submit", function (event) {
+    var cardForm = el("form", { class: "pl-card-form" }, fields.concat([error, submit]));
+    cardForm.addEventListener("submit", function (event) {
       event.preventDefault();
       var answers = {};
       Object.keys(inputs).forEach(function (key) { answers[key] = inputs[key].value.trim(); });
@@ -739,11 +839,11 @@
       });
     });
     this.screen("record-card", [
-      el("h1", { class: "pl-title", text: "来电客户信息表" }),
-      el("p", { class: "pl-hint", text: "通话后立即记录：只填客户在电话里真正说过的信息，没说的留空。" }),
-      form
+      el("h1", { class: "pl-title", text: form.title }),
+      el("p", { class: "pl-hint", text: form.hint }),
+      cardForm
     ]);
-    inputs.name.focus();
+    (form.known.indexOf("name") >= 0 ? inputs.interest : inputs.name).focus();
   };
 
   // The results come from the server: the record-card answer, completed by the stored call
@@ -770,7 +870,8 @@
                                                rel: "noopener", text: "评分标准（每一项的要求和示范用语）" })]),
       turns.length ? el("h2", { text: "通话记录（标出的是评分依据）" }) : null,
       turns.length ? transcriptView(turns, scorecard, number) : null,
-      record ? this.recordView(record) : el("p", { class: "pl-error", text: "没有读取到来电客户信息表的检查结果，请刷新后重试。" }),
+      record ? this.recordView(record, this.cardForm(call.direction))
+        : el("p", { class: "pl-error", text: "没有读取到" + this.cardForm(call.direction).title + "的检查结果，请刷新后重试。" }),
       // The evaluator's review, its comments and (with an account) disputes live on the call's page.
       el("p", { class: "pl-hint" }, [el("a", { class: "pl-review-link", href: BASE + "calls/" + encodeURIComponent(this.callId),
                                                target: "_blank", rel: "noopener", text: "查看评估员审阅 / 申诉" })]),
@@ -830,7 +931,7 @@
     }));
   }
 
-  Widget.prototype.recordView = function (record) {
+  Widget.prototype.recordView = function (record, form) {
     var fields = record.fields.map(function (f) {
       return el("li", { class: "pl-card-field " + (f.correct ? "pl-ok" : "pl-bad"), "data-field": f.field }, [
         el("div", { class: "pl-criterion-head" }, [
@@ -854,7 +955,7 @@
         record.right_cadence.meaning + "）：" + record.right_cadence.next_call + "。" }));
     }
     return el("section", { class: "pl-record-result" }, [
-      el("h2", { text: "来电客户信息表：" + record.correct + "/" + record.total + " 项正确" }),
+      el("h2", { text: form.title + "：" + record.correct + "/" + record.total + " 项正确" }),
       el("ol", { class: "pl-criteria" }, fields),
       el("h3", { text: "跟进节奏" })
     ].concat(cadence));
