@@ -8,6 +8,10 @@ INSTALLED := $(VENV)/.installed
 MODEL     := models/peilian.tar.gz
 CHROMIUM  := /usr/bin/chromium
 CJK_FONT  := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
+# axe-core, the accessibility engine the browser tests inject (pinned in package.json and
+# package-lock.json, installed into node_modules/ with npm ci); npm on PATH, else Debian's.
+NPM       := $(or $(shell command -v npm 2>/dev/null),/usr/bin/npm)
+AXE       := node_modules/axe-core/axe.min.js
 # The replica test's lock store and load balancer (Debian packages).
 REDIS     := /usr/bin/redis-server
 NGINX     := /usr/sbin/nginx
@@ -160,6 +164,15 @@ endef
 $(CHROMIUM) $(CJK_FONT):
 	@$(call apt_install,chromium fonts-wqy-zenhei,for the browser tests)
 
+# axe-core exactly as package-lock.json pins it (npm ci), again whenever the package files change.
+$(AXE): package.json package-lock.json | $(NPM)
+	@echo "==> Installing axe-core (package-lock.json) into node_modules for the accessibility tests"
+	$(NPM) ci --no-audit --no-fund
+	@touch $@
+
+$(NPM):
+	@$(call apt_install,npm,to install axe-core for the accessibility tests)
+
 $(INITDB):
 	@$(call apt_install,postgresql,server binaries for the storage tests)
 
@@ -190,7 +203,7 @@ test-cross-validation: $(INSTALLED)
 test-servers: $(MODEL) $(INITDB) $(REDIS) $(NGINX) $(ESPEAK)
 	@$(call pytest,-m "servers and not browser" -q -s)
 
-test-browser: $(MODEL) $(CHROMIUM) $(CJK_FONT)
+test-browser: $(MODEL) $(CHROMIUM) $(CJK_FONT) $(AXE)
 	@$(call pytest,-m browser -q -s)
 
 # Every stage in order; the first that fails stops the run and is named. (.ci/run calls this.)

@@ -252,6 +252,11 @@
     if (!this.trainee) { try { this.trainee = window.localStorage.getItem("peilian.trainee") || ""; } catch (e) {} }
     this.voice = new Voice();
     root.classList.add("pl-widget");
+    root.setAttribute("role", "region");
+    root.setAttribute("aria-label", "陪练 · 销售电话演练");
+    // Said to screen readers when it changes (the ring count, the score): outside the screens, so it
+    // survives each screen's redraw and is already on the page when its text changes.
+    this.announcer = el("p", { class: "pl-sr pl-announce", role: "status", "aria-live": "polite" });
     this.home();
   }
 
@@ -294,7 +299,18 @@
     this.root.setAttribute("data-screen", name);
     var self = this;
     children.forEach(function (child) { if (child) self.root.appendChild(child); });
+    this.announcer.textContent = "";  // a new screen: what was said on the last one is stale
+    this.root.appendChild(this.announcer);
   };
+
+  // Focus the control the trainee needs next after a transition the widget made on its own (a ring,
+  // an answer, a hang-up): unless the focus is outside the widget, on the page that embeds it.
+  Widget.prototype.focusNext = function (node) {
+    var active = document.activeElement;
+    if (node && (!active || active === document.body || this.root.contains(active))) node.focus();
+  };
+
+  Widget.prototype.announce = function (text) { this.announcer.textContent = text; };
 
   Widget.prototype.stopTimers = function () {
     window.clearTimeout(this.ringTimer);
@@ -444,6 +460,12 @@
       list ? el("h2", { text: exam ? "考试" : "选择场景" }) : null,
       list
     ]);
+    // Back from a call (再练一次): focus the next choice, not the page's body: the name if it is
+    // empty, else the exam's start or the first scenario. (Not on first load: the host page's.)
+    if (this.persona) {
+      var next = nameInput && !nameInput.value.trim() ? nameInput : this.root.querySelector(".pl-start-exam, .pl-persona");
+      this.focusNext(next);
+    }
   };
 
   // -- one call ---------------------------------------------------------------------------------
@@ -482,7 +504,10 @@
     var self = this;
     this.status = el("p", { class: "pl-status", role: "status" });
     this.timer = el("span", { class: "pl-timer", text: "00:00" });
-    this.log = el("ol", { class: "pl-log", "aria-live": "polite" });
+    // The call so far: a log (new lines are read out), focusable so the keyboard can scroll it back;
+    // its lines are a list inside it (a list cannot itself take the log role).
+    this.log = el("ol", { class: "pl-lines" });
+    this.logBox = el("div", { class: "pl-log", role: "log", tabindex: "0", "aria-label": "通话内容" }, [this.log]);
     this.notice = el("p", { class: "pl-notice", role: "alert" });
     this.input = el("textarea", { class: "pl-input", rows: "2", placeholder: "输入你要说的话，回车发送", disabled: true });
     this.count = el("span", { class: "pl-count", text: "0/" + this.config.max_message_chars });
@@ -501,7 +526,7 @@
     });
     var header = el("div", { class: "pl-header" }, [
       el("div", {}, [
-        el("p", { class: "pl-caller", text: persona.direction === "outbound"
+        el("h1", { class: "pl-caller", text: persona.direction === "outbound"
           ? "去电 · " + persona.customer + " " + persona.phone : "来电 · 客户" }),
         el("p", { class: "pl-subtitle", text: persona.title + " · " + persona.company }),
         el("p", { class: "pl-me", text: "学员：" + this.who() })
@@ -509,7 +534,7 @@
       this.timer
     ]);
     this.screen("call", [
-      header, this.status, this.action, this.log, this.notice,
+      header, this.status, this.action, this.logBox, this.notice,
       el("div", { class: "pl-compose" }, [this.input, el("div", { class: "pl-buttons" }, [this.count, this.talkButton(), this.send, this.hangUpButton])])
     ]);
   };
@@ -530,6 +555,7 @@
       el("span", { class: "pl-bell", "aria-hidden": "true", text: "☎" }), this.counter, this.pickUpButton]));
     this.setStatus("来电响铃中……铃响三声内接听");
     this.keepRinging();
+    this.focusNext(this.pickUpButton);
   };
 
   // One ring at 0 and one every ring_ms, counted from the clock so a retry after a failed
@@ -541,6 +567,7 @@
     if (rings !== this.ringCount) {
       this.ringCount = rings;
       this.counter.textContent = "响铃 " + rings + " 声";
+      this.announce("来电，响铃 " + rings + " 声");
       this.counter.setAttribute("data-rings", String(rings));
       this.tones.ring(ms);
     }
@@ -576,7 +603,7 @@
     this.stopTimers();
     this.ended = true;
     this.action.textContent = "";
-    this.action.appendChild(this.againButton());
+    this.focusNext(this.action.appendChild(this.againButton()));
   };
 
   // Outbound: the trainee dials; the customer picks up and speaks first.
@@ -584,8 +611,8 @@
     var self = this;
     this.setStatus("准备拨打 " + this.persona.customer + "（" + this.persona.phone + "）");
     this.action.textContent = "";
-    this.action.appendChild(el("button", { class: "pl-primary pl-dial", type: "button", text: "拨号",
-                                           onclick: function () { self.dial(); } }));
+    this.focusNext(this.action.appendChild(el("button", { class: "pl-primary pl-dial", type: "button", text: "拨号",
+                                                          onclick: function () { self.dial(); } })));
   };
 
   Widget.prototype.dial = function () {
@@ -752,7 +779,7 @@
       self.thinkingLine = self.log.appendChild(el("li", { class: "pl-line pl-thinking" }, [
         el("span", { class: "pl-who", text: "客户" }), el("span", { class: "pl-text", text: "对方正在说……" })
       ]));
-      self.log.scrollTop = self.log.scrollHeight;
+      self.logBox.scrollTop = self.logBox.scrollHeight;
     }, THINKING_AFTER_MS);
   };
 
@@ -770,7 +797,7 @@
 
   Widget.prototype.addLine = function (who, text) {
     var node = this.log.appendChild(line(who, text));
-    this.log.scrollTop = this.log.scrollHeight;
+    this.logBox.scrollTop = this.logBox.scrollHeight;
     return node;
   };
 
@@ -784,9 +811,10 @@
     this.hangUpButton.disabled = true;
     this.setStatus(status + "通话时长 " + this.timer.textContent + "。");
     this.action.textContent = "";
-    this.action.appendChild(el("button", { class: "pl-primary pl-to-card", type: "button",
-                                           text: "填写" + this.cardForm().title,
-                                           onclick: function () { self.recordCard(); } }));
+    // The text box is disabled now: the focus goes on to the next step, not to the page.
+    this.focusNext(this.action.appendChild(el("button", { class: "pl-primary pl-to-card", type: "button",
+                                                          text: "填写" + this.cardForm().title,
+                                                          onclick: function () { self.recordCard(); } })));
   };
 
   Widget.prototype.againButton = function () {
@@ -885,6 +913,7 @@
       ])
     ]);
     title.focus();
+    this.announce(scorecard ? "通话结果：" + scorecard.score + " / " + scorecard.max_score + " 分" : "通话结果：这次通话没有评分");
   };
 
   // The scenario after this one in the lobby's order (the first after the last).
@@ -935,7 +964,8 @@
     var fields = record.fields.map(function (f) {
       return el("li", { class: "pl-card-field " + (f.correct ? "pl-ok" : "pl-bad"), "data-field": f.field }, [
         el("div", { class: "pl-criterion-head" }, [
-          el("span", { class: "pl-mark", text: f.correct ? "✓" : "✗" }),
+          el("span", { class: "pl-mark", text: f.correct ? "✓" : "✗", "aria-hidden": "true" }),
+          el("span", { class: "pl-sr", text: f.correct ? "正确：" : "不对：" }),
           el("span", { class: "pl-criterion-name", text: f.label })
         ]),
         el("p", { class: "pl-compare" }, [
