@@ -290,6 +290,13 @@ def test_the_last_agreed_time_counts_when_it_changes():
     assert {e.rule for e in card.result("confirmation").evidence} >= {"confirmation.time", "confirmation.place", "confirmation.phone"}
 
 
+def test_the_invitation_quoted_is_the_offer_of_a_time_not_an_earlier_come_in_about_the_price():
+    redirect = replace(GOOD_CAR, 3, "价格这块电话里不好说，您来店里我给您申请最低价。请问您贵姓？", "invite_visit")
+    result = grade(redirect).result("invitation")
+    assert result.passed
+    assert [e.turn for e in result.evidence if e.rule == "invitation.turn"] == [7]  # 周六上午还是周日下午
+
+
 def test_an_invitation_to_the_wrong_address_fails():
     turns = replace(GOOD_CAR, 9, "我们在滨江路188号。方便留个电话吗？有活动提前通知您。")
     result = grade(replace(turns, 11, RECAP.format(time="周六上午", place="滨江路188号", phone="13912345678"))).result(

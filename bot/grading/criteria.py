@@ -329,8 +329,11 @@ def invitation(call: CallReading) -> CriterionResult:
     time_turn = next((t for t in call.turns if t.number == settled), None)
     named = [q for q in right if any(s.start == q[1] for s in q[0].labels("ADDRESS", "LANDMARK"))]
     place = max(named or right, key=lambda q: (q[0].number, q[2] - q[1]))  # the last place, an address first
-    evidence: List[Cited] = [invites[0], place]
-    if time_turn is not None and time_turn.speaker == "trainee":
+    # The invitation that offered the time (二选一), not an earlier 「您来店里…」 said about the price.
+    timed = [t for t in invites if any(s.concrete for s in slots_of(t)) and (not settled or t.number <= settled)]
+    offer = timed[-1] if timed else invites[0]
+    evidence: List[Cited] = [offer, place]
+    if time_turn is not None and time_turn.speaker == "trainee" and time_turn is not offer:
         evidence.append(time_turn)
     return call.result("invitation", True, evidence, "邀约明确了时间和地点。" + wait_note)
 
