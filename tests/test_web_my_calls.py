@@ -3,6 +3,9 @@ else's, and the trainee's own words rendered as text."""
 
 from __future__ import annotations
 
+from markupsafe import escape
+
+from bot.grading.rubric import load_rubric
 from bot.store import calls, reviews, users
 from tests.test_web_calls import finish, logged_in, start_call
 
@@ -59,3 +62,17 @@ async def test_a_trainees_name_is_text_not_markup(web):
     finish(web, call["id"])
     text = await page_text(browser)
     assert "<script>alert(1)</script>" not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+
+
+async def test_a_past_call_opens_as_results_that_teach(web):
+    browser = await web.browser()
+    call = await start_call(browser, trainee="李明")
+    finish(web, call["id"])
+    response = await browser.get(f"/calls/{call['id']}")
+    assert response.status == 200
+    text = await response.text()
+    assert "星辰X5 咨询来电" in text and "car_showroom_inbound</h1>" not in text  # the scenario's title
+    assert "你的第2句" in text  # name_capture quotes turn 3, the trainee's second
+    better = load_rubric().criteria["name_capture"].better
+    assert f"可以这样说：</strong>{escape(better)}" in text  # the failed criterion's better line
+    assert f"可以这样说：</strong>{escape(load_rubric().criteria['greeting'].better)}" not in text  # passed

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Tuple
 
+from bot.grading.record_card import FORMS
+from bot.grading.rubric import load_rubric
+from bot.personas.registry import UnknownPersona, default_registry
 from bot.store import calls as store
 from bot.store import reviews
 from bot.store.database import Database
@@ -35,8 +38,14 @@ def call_context(db: Database, call: Call, blind: bool = False) -> Dict[str, Any
         ]
     start, end = call.answered_at or call.created_at, call.ended_at
     seconds = int((end - start).total_seconds()) if end and start else None
+    spoken = [turn["n"] for turn in data["turns"] if turn["speaker"] == "trainee"]
     return {
         "call": data,
+        "persona_title": persona_title(call.persona),
+        "card_title": FORMS.get(data["direction"] or "inbound", FORMS["inbound"])["title"],
+        # For the trainee's own view: 你的第N句 counts their turns, and a failed criterion gets a better line.
+        "trainee_turn": {n: i for i, n in enumerate(spoken, 1)},
+        "better": {c.id: c.better for c in load_rubric().criteria.values()},
         "criteria": criteria,
         "evidence": evidence,
         "pieces": {turn["n"]: pieces(turn["text"], marks[turn["n"]]) for turn in data["turns"] if turn["n"] in marks},
@@ -45,6 +54,14 @@ def call_context(db: Database, call: Call, blind: bool = False) -> Dict[str, Any
         "state": reviews.review_state(call),
         "history": [] if blind else reviews.history(call, names),
     }
+
+
+def persona_title(persona_id: str) -> str:
+    """The scenario's title (星辰X5 咨询来电), or its id once the persona is gone."""
+    try:
+        return default_registry().get(persona_id).title
+    except UnknownPersona:
+        return persona_id
 
 
 def pieces(text: str, marks: List[Tuple[int, int]]) -> List[Tuple[str, bool]]:

@@ -509,7 +509,8 @@
     this.log = el("ol", { class: "pl-lines" });
     this.logBox = el("div", { class: "pl-log", role: "log", tabindex: "0", "aria-label": "通话内容" }, [this.log]);
     this.notice = el("p", { class: "pl-notice", role: "alert" });
-    this.input = el("textarea", { class: "pl-input", rows: "2", placeholder: "输入你要说的话，回车发送", disabled: true });
+    this.input = el("textarea", { class: "pl-input", rows: "2", placeholder: "输入你要说的话，回车发送", disabled: true,
+                                  "aria-label": "你要说的话（回车发送，Shift+回车换行）" });
     this.count = el("span", { class: "pl-count", text: "0/" + this.config.max_message_chars });
     this.send = el("button", { class: "pl-send", type: "button", text: "发送", disabled: true,
                                onclick: function () { self.say(); } });
