@@ -43,7 +43,7 @@ def test_intent_macro_f1_by_3_fold_cross_validation():
     truth, guesses = [s for s, _ in scored], [g for _, g in scored]
     per_intent = f1_score(truth, guesses, labels=labels, average=None, zero_division=0)
     macro_f1 = float(per_intent.mean())
-    worst = sorted(zip(per_intent.round(2), labels))[:5]
+    worst = sorted(zip(per_intent.round(2), labels, strict=True))[:5]
     print(f"\nintent macro-F1 (3-fold CV, {len(labels)} intents, {len(scored)} examples): {macro_f1:.3f}; "
           f"weakest: {', '.join(f'{k} {f:.2f}' for f, k in worst)}")
     assert macro_f1 >= MIN_MACRO_F1, f"intent macro-F1 {macro_f1:.3f} < {MIN_MACRO_F1}; weakest {worst}"
