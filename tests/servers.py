@@ -19,7 +19,8 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import requests
 
-from bot.stack import procfile
+from bot.settings import Settings
+from bot.stack import procfile, replica_ports
 from tests.postgres import free_port
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -178,6 +179,14 @@ def start_supervised(workdir: Path, env: Optional[Dict[str, str]] = None, replic
     try:
         _wait(f"{servers.web_url}/api/config", process, log)
         _wait(f"{servers.rasa_url}/status?token={servers.token}", process, log)
+        if replicas > 1:
+            # Behind nginx the first replica up answers for all; each must be up before the tests
+            # start, or nginx takes a still-loading replica out of rotation for its fail_timeout.
+            ports_of = Settings(rasa_port=int(servers.env["PEILIAN_RASA_PORT"]),
+                                actions_port=int(servers.env["PEILIAN_ACTIONS_PORT"]))
+            for ports in replica_ports(ports_of, replicas):
+                _wait(f"http://127.0.0.1:{ports['rasa']}/status?token={servers.token}", process, log)
+                _wait(f"http://127.0.0.1:{ports['actions']}/health", process, log)
     except Exception:
         stop(servers)
         raise
