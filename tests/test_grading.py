@@ -10,6 +10,7 @@ import pytest
 from bot.grading import Grader, RubricError, load_rubric
 from bot.grading.analysis import parse_from
 from bot.grading.evaluation import cohen_kappa
+from bot.grading.facts import LiveFacts
 from bot.transcript import CallInfo, Transcript, Turn
 
 CAR = CallInfo(direction="inbound", company="星辰汽车4S店", company_aliases=("星辰汽车",), address="滨江路88号")
@@ -295,6 +296,13 @@ def test_the_invitation_quoted_is_the_offer_of_a_time_not_an_earlier_come_in_abo
     result = grade(redirect).result("invitation")
     assert result.passed
     assert [e.turn for e in result.evidence if e.rule == "invitation.turn"] == [7]  # 周六上午还是周日下午
+    # A live call: the agreed time comes from the customer's own record, and the read-back at the end
+    # (「跟您确认一下，周六上午…对吗？」) is not the invitation either.
+    transcript = Transcript(call=CAR, hangup="customer",
+                            turns=tuple(Turn(i, s, t) for i, (s, t, _) in enumerate(redirect, 1)))
+    parses = [{"text": t, "intent": {"name": intent}, "entities": []} for s, t, intent in redirect if s == "trainee"]
+    live = Grader(parse_from(parses)).grade(transcript, facts=LiveFacts(agreed_slot="周六上午"))
+    assert [e.turn for e in live.result("invitation").evidence if e.rule == "invitation.turn"] == [7]
 
 
 def test_an_invitation_to_the_wrong_address_fails():

@@ -329,8 +329,13 @@ def invitation(call: CallReading) -> CriterionResult:
     time_turn = next((t for t in call.turns if t.number == settled), None)
     named = [q for q in right if any(s.start == q[1] for s in q[0].labels("ADDRESS", "LANDMARK"))]
     place = max(named or right, key=lambda q: (q[0].number, q[2] - q[1]))  # the last place, an address first
-    # The invitation that offered the time (二选一), not an earlier 「您来店里…」 said about the price.
-    timed = [t for t in invites if any(s.concrete for s in slots_of(t)) and (not settled or t.number <= settled)]
+    # The invitation that offered the time (二选一), not an earlier 「您来店里…」 said about the price
+    # nor the read-back at the end (a live call's time comes from the customer's facts: settled is 0).
+    timed = [
+        t
+        for t in invites
+        if any(s.concrete for s in slots_of(t)) and not call.is_recap(t) and (not settled or t.number <= settled)
+    ]
     offer = timed[-1] if timed else invites[0]
     evidence: List[Cited] = [offer, place]
     if time_turn is not None and time_turn.speaker == "trainee" and time_turn is not offer:
