@@ -164,6 +164,17 @@ async def test_the_record_card_is_checked_once_and_only_after_the_call(web):
     assert shown["call"]["record_card"]["card"]["class"] == "C"
 
 
+async def test_an_outbound_cards_known_name_and_number_come_from_the_server_not_the_client(web):
+    browser = await web.browser()
+    call = await start_call(browser, persona="truck_followup_outbound")
+    finish(web, call["id"])
+    forged = {"card": {"name": "随便写", "phone": "10000000000", "class": "D"}}
+    body = await (await browser.post(f"/api/calls/{call['id']}/record-card", forged)).json()
+    fields = {f["field"]: f for f in body["record_card"]["fields"]}
+    assert body["record_card"]["card"]["name"] == "马师傅" and body["record_card"]["card"]["phone"] == "15838276410"
+    assert fields["phone"]["correct"] and fields["name"]["correct"]
+
+
 async def test_a_second_answer_and_a_missed_call_are_refused(web):
     browser = await web.browser()
     call = await start_call(browser)

@@ -76,3 +76,27 @@ async def test_a_past_call_opens_as_results_that_teach(web):
     better = load_rubric().criteria["name_capture"].better
     assert f"可以这样说：</strong>{escape(better)}" in text  # the failed criterion's better line
     assert f"可以这样说：</strong>{escape(load_rubric().criteria['greeting'].better)}" not in text  # passed
+
+
+async def test_an_evaluator_owing_a_blind_review_sees_no_verdicts_through_the_trainees_page_or_the_api(web):
+    call = await start_call(await web.browser())
+    finish(web, call["id"])
+    admin = users.add_user(web.db, "boss", "secret pass", "admin")
+    eva = await logged_in(web, "eva", "evaluator")
+    assert (await eva.get(f"/api/calls/{call['id']}")).status == 200  # nothing owed yet
+    users.add_user(web.db, "ming", "secret pass", "evaluator")
+    reviews.assign(web.db, [call["id"]], [_account_id(web, "eva"), _account_id(web, "ming")], admin.id)
+
+    api = await eva.get(f"/api/calls/{call['id']}")
+    assert api.status == 403 and (await api.json())["reason"] == "blind_review_pending"
+    page = await eva.client.get(f"/calls/{call['id']}", allow_redirects=False)
+    assert page.status == 302 and page.headers["Location"] == f"/review/blind/{call['id']}"
+
+
+def _account_id(web, username: str) -> int:
+    import sqlalchemy as sa
+
+    from bot.store.schema import User
+
+    with web.db.session() as session:
+        return session.scalar(sa.select(User.id).where(User.username == username))

@@ -3,6 +3,7 @@ only for visitors who may practise. The renders are real espeak-ng runs (Debian 
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from urllib.parse import parse_qs, urlparse
 
@@ -50,3 +51,23 @@ async def test_without_espeak_the_server_says_so(web, monkeypatch):
     monkeypatch.setattr(shutil, "which", lambda name: None)
     response = await (await web.browser()).get(speech.speech_url(web.server.app["speech_key"], "没有声音"))
     assert response.status == 503 and (await response.json())["reason"] == "speech_unavailable"
+
+
+async def test_a_signature_with_any_characters_is_a_403_not_a_500(web):
+    response = await (await web.browser()).get("/api/speech?text=%E4%BD%A0%E5%A5%BD&sig=%C3%A9")
+    assert response.status == 403 and (await response.json())["reason"] == "bad_signature"
+
+
+async def test_the_same_new_line_asked_for_at_once_is_rendered_once(web):
+    browsers = [await web.browser() for _ in range(4)]
+    url = speech.speech_url(web.server.app["speech_key"], "同一句话同时来了四次")
+    bodies = await asyncio.gather(*(read(b, url) for b in browsers))
+    assert len(set(bodies)) == 1 and bodies[0][:4] == b"RIFF"
+    folder = web.settings.var_dir / "speech"
+    assert len(list(folder.glob("*.wav"))) == 1 and not list(folder.glob("*.part"))
+
+
+async def read(browser, url: str) -> bytes:
+    response = await browser.get(url)
+    assert response.status == 200, response.status
+    return await response.read()

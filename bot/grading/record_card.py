@@ -145,6 +145,13 @@ def cadence(customer_class: str) -> Optional[Dict[str, str]]:
     return {"class": customer_class, "meaning": meaning, "next_call": next_call}
 
 
+def with_known_fields(card: Dict[str, str], persona: Persona) -> Dict[str, str]:
+    """The card with the fields the trainee knew before the call (an outbound call's name and
+    number) taken from the persona, whatever the client sent for them."""
+    known = {"name": persona.addressed_as, "phone": persona.phone}
+    return {**card, **{field: known[field] for field in FORMS[persona.direction]["known"]}}
+
+
 def parse_card(data: Any) -> Dict[str, str]:
     """The submitted card as {field: text}; RecordCardError names the first bad field."""
     if not isinstance(data, dict):

@@ -54,6 +54,7 @@ def create_app(
         await app["rasa"].close()
 
     app.cleanup_ctx.append(rasa_client)
+    app.cleanup_ctx.append(speech.renderer)
     if sweep:
         app.cleanup_ctx.append(background(calls.sweep_stale_calls))
     routes = app.router

@@ -112,6 +112,12 @@ async def my_call(request: web.Request, errors=(), status: int = 200) -> web.Res
     call = await finished_call(request)
     if not (who.owns(call) and who.can_practise) and not who.reviews_calls:
         raise web.HTTPNotFound(text="没有这通电话", content_type="text/plain")
+    if (
+        not who.owns(call)
+        and who.account
+        and call.id in await blocking(reviews.open_assignments, request.app["db"], who.account.id)
+    ):
+        raise web.HTTPFound(f"/review/blind/{call.id}")  # a blind review still owed: seen blind
     context = await blocking(call_context, request.app["db"], call)
     return await render(
         request,

@@ -17,7 +17,14 @@ from aiohttp import web
 
 from bot.customer.misheard import LINE_DROPPED
 from bot.customer.state import CallState
-from bot.grading.record_card import CallFacts, RecordCardError, check_card, customer_lines, parse_card
+from bot.grading.record_card import (
+    CallFacts,
+    RecordCardError,
+    check_card,
+    customer_lines,
+    parse_card,
+    with_known_fields,
+)
 from bot.messages import MAX_SEED, SILENCE_PAYLOAD, spoken, text_problem
 from bot.personas.registry import UnknownPersona
 from bot.store import calls as store
@@ -48,6 +55,9 @@ async def _call(request: web.Request, play: bool) -> Call:
     if who.reviews_calls:
         if play:
             raise forbidden("只有本人可以进行这通电话（only the trainee plays their call）")
+        if who.account and call.id in await blocking(reviews.open_assignments, request.app["db"], who.account.id):
+            # A blind review still owed: no grader verdicts or other reviewers before it is given.
+            raise ApiError(403, "这通电话在你的盲评队列里，请先完成盲评", reason="blind_review_pending")
         return call
     raise not_found("no such call")
 
@@ -265,6 +275,7 @@ async def record_card(request: web.Request) -> web.Response:
         persona = request.app["registry"].get(call.persona)
     except UnknownPersona:
         raise ApiError(409, f"the call's persona {call.persona!r} is not available", reason="unknown_persona") from None
+    card = with_known_fields(card, persona)
     state = CallState.from_dict(call.customer_state or {})
     lines = customer_lines([(t.speaker, t.text) for t in call.turns])
     result = check_card(card, CallFacts.from_call(persona, state, lines)).to_dict()
