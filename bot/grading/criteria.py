@@ -23,6 +23,7 @@ from bot.grading.facts import (
 )
 from bot.grading.rubric import Rubric
 from bot.grading.scorecard import CriterionResult, Evidence
+from bot.language.schedule import same_day_names
 from bot.language.spans import split_addressee
 from bot.language.text import normalize
 from bot.language.topics import ANSWERS
@@ -361,18 +362,39 @@ def closing(call: CallReading) -> CriterionResult:
 
 
 def _sentences(text: str, pattern: re.Pattern = SENTENCE) -> List[Tuple[int, int, str]]:
-    return [(m.start(), m.end(), m.group()) for m in pattern.finditer(text)]
+    """The sentences of `text`. An either-or split by a pause (「您是自己住 还是给父母买」) is one."""
+    found: List[Tuple[int, int, str]] = []
+    for m in pattern.finditer(text):
+        if found and m.group().startswith(("还是", "或者")) and not re.search(r"[。！？!?；;]$", found[-1][2]):
+            start = found[-1][0]
+            found[-1] = (start, m.end(), text[start : m.end()])
+        else:
+            found.append((m.start(), m.end(), m.group()))
+    return found
 
 
 def _needs_questions(call: CallReading, turn: ReadTurn) -> List[Quote]:
     """Questions about the customer's situation: what they want, use, budget, timing, layout..."""
     found = []
+    # What led up to a question when only pauses part them (「上次您车做完保养 跑着还顺吗」): the
+    # statements since the last full stop or question.
+    lead_in = ""
+    clause_before = None  # where the clause just before starts, when only a pause parts them
     for start, end, sentence in _sentences(turn.text, SPOKEN):
-        if not call.pattern("question").search(sentence) or call.rubric.has(sentence, "not_needs_questions"):
+        about = lead_in + sentence
+        asks = call.pattern("question").search(sentence)
+        paused = not asks and not re.search(r"[。！!；;]$", sentence)
+        if not asks or call.rubric.has(sentence, "not_needs_questions"):
+            # 「您好」 says 您 to anyone: a greeting is no lead-in about the customer.
+            said = sentence if not call.rubric.has(sentence, "greeting") else ""
+            lead_in, clause_before = (lead_in + said, start) if paused else ("", None)
             continue
-        if any(s.label in ("DAY", "DATE", "PART", "CLOCK") and start <= s.start < end for s in turn.spans):
+        # A short question leans on the clause before: 「周五上午或者周六上午 您看哪个合适」 offers a time.
+        offering_time = clause_before if clause_before is not None and len(sentence.strip()) <= 8 else start
+        lead_in, clause_before = "", None
+        if any(s.label in ("DAY", "DATE", "PART", "CLOCK") and offering_time <= s.start < end for s in turn.spans):
             continue
-        if call.rubric.has(sentence, "needs_questions") or call.pattern("about_the_customer").search(sentence):
+        if call.rubric.has(about, "needs_questions") or call.pattern("about_the_customer").search(about):
             found.append((turn, start, end, "needs_discovery.need_question"))
     return found
 
@@ -410,7 +432,7 @@ _NOT_CONTENT = frozenset(
 
 
 def _bigrams(text: str) -> set:
-    han = re.sub(r"[^\u4e00-\u9fffA-Za-z0-9]", "", text)
+    han = re.sub(r"[^\u4e00-\u9fffA-Za-z0-9]", "", same_day_names(text))
     return {han[i : i + 2] for i in range(len(han) - 1)} - _NOT_CONTENT
 
 
@@ -461,7 +483,7 @@ def _customer_questions(call: CallReading) -> List[Tuple[ReadTurn, int, int, str
     for turn in call.customer:
         for start, end, sentence in _sentences(turn.text, CLAUSE):
             core = sentence.rstrip("。！!；;")
-            if re.fullmatch(r"[喂哎诶嗯]+[？?]?", core) or not call.pattern("question").search(sentence):
+            if re.fullmatch(r"[喂哎诶嗯啊呀]+[？?]?", core) or not call.pattern("question").search(sentence):
                 continue
             if not re.search(r"[？?]|吗", sentence) and call.pattern("not_a_question").search(sentence):
                 continue

@@ -59,6 +59,14 @@ def cn_number(text: str) -> Optional[int]:
     return (_DIGIT[tens] if tens else 1) * 10 + (_DIGIT[ones] if ones else 0)
 
 
+WEEKDAY_NAME = re.compile(r"(?:周|星期|礼拜)([一二三四五六日天1-7])")
+
+
+def same_day_names(text: str) -> str:
+    """礼拜六, 星期六 and 周六 written one way (周六, 周日), so that wordings of one day compare equal."""
+    return WEEKDAY_NAME.sub(lambda m: "周" + ("日" if m.group(1) in "天7" else m.group(1)), text)
+
+
 def weekdays_of(day_text: str, today: date) -> Optional[FrozenSet[int]]:
     relative = {"今天": 0, "今儿": 0, "明天": 1, "明儿": 1, "后天": 2, "大后天": 3}
     for word, offset in relative.items():
@@ -66,7 +74,7 @@ def weekdays_of(day_text: str, today: date) -> Optional[FrozenSet[int]]:
             return frozenset({(today + timedelta(days=offset)).weekday()})
     if day_text.endswith("周末"):
         return DAY_NAMES["周末"]
-    match = re.search(r"(?:周|星期|礼拜)([一二三四五六日天1-7])$", day_text) or re.search(r"礼拜(天)$", day_text)
+    match = re.search(WEEKDAY_NAME.pattern + "$", day_text)
     if match:
         n = cn_number(match.group(1))
         return frozenset({(n - 1) % 7}) if n else None
