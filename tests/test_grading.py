@@ -498,3 +498,33 @@ def test_a_bit_more_is_no_clock_time():
 
     assert not [s for s in extract("主要是上下班代步还是跑长途多一点？便宜一点吧") if s.label == "CLOCK"]
     assert [s.text for s in extract("下午一点半过来") if s.label == "CLOCK"] == ["一点半"]
+
+
+@pytest.mark.parametrize(
+    "question, reply, passes",
+    [
+        # a kind of fact is answered by that fact, in any words
+        ("三室的面积有多大呢？", "三室的总价一百四十万左右，首付三成。", False),
+        ("三室的面积有多大呢？", "三室是一百二十平的。", True),
+        ("办这个要签几年合同？", "一般是两年，也有一年期的。", True),
+        ("办这个要签几年合同？", "好的，合同我到时候都带过去。", False),
+        ("你们装宽带收不收安装费？", "我们现在有专线优惠，想当面给您介绍。", False),  # a plain fact, no redirect
+        ("你们装宽带收不收安装费？", "不收，安装是免费的。", True),
+        ("你咋有我号？", "您上礼拜来我们站换过轮胎，登记的就是这个号。", True),
+        ("你咋有我号？", "我们是星辰汽车4S店。", False),
+        # two questions of one kind in one turn are two questions, not a re-ask
+        ("你们早上几点开门？晚上几点关？", "我们早上八点就开门了。", False),
+        ("你们早上几点开门？晚上几点关？", "早上八点开门，晚上八点关门。", True),
+    ],
+)
+def test_a_question_is_answered_by_the_fact_it_asks_for(question, reply, passes):
+    turns = replace(replace(GOOD_CAR, 6, f"家用。{question}"), 7, reply + "您看是周六上午还是周日下午方便？")
+    turns = replace(replace(turns, 8, "周六上午吧。"), 9, "方便留个电话吗？有活动提前通知您。")
+    assert grade(turns).result("question_handling").passed is passes
+
+
+def test_an_either_or_question_split_by_a_pause_asks_about_the_need():
+    asked = replace(GOOD_CAR, 5, "王先生 请问您是自己开 还是给家里人开", "ask_needs")
+    assert grade(asked).result("needs_discovery").passed
+    offered = replace(asked, 5, "王先生 我给您留周五上午 或者周六上午 您看哪个合适", "propose_time")
+    assert not grade(offered).result("needs_discovery").passed

@@ -27,7 +27,7 @@ from bot.language.schedule import same_day_names
 from bot.language.spans import split_addressee
 from bot.language.text import normalize
 from bot.language.topics import ANSWERS
-from bot.language.words import lexicon, phone_digits
+from bot.language.words import PARTS_OF_DAY, lexicon, phone_digits
 from bot.transcript import Transcript
 
 SENTENCE = re.compile(r"[^。！？!?；;]+[。！？!?；;]?")
@@ -436,24 +436,39 @@ def _bigrams(text: str) -> set:
     return {han[i : i + 2] for i in range(len(han) - 1)} - _NOT_CONTENT
 
 
+def _parts_of_day(text: str) -> set:
+    return {part for word, part in PARTS_OF_DAY.items() if word in text}
+
+
+def _other_part_of_day(question: str, answer: str) -> bool:
+    """The question asks about one part of the day and the answer speaks only of others."""
+    asked, said = _parts_of_day(question), _parts_of_day(answer)
+    return bool(asked and said and not asked & said)
+
+
 def _answers(call: CallReading, turn: ReadTurn, question: str, topic: Optional[str], reply: bool) -> bool:
     """Whether `turn` answers `question`: on its topic, echoing its words, or (the next reply) a yes/no."""
     text = turn.text
     if len(text) > call.rubric.answer_max_chars:
         return False  # a wall of words is no answer (a long but on-topic turn fails courtesy instead)
+    if (topic == "hours" or call.pattern("when").search(question)) and _other_part_of_day(question, text):
+        return False  # 「晚上几点关」 is not answered by 「早上七点开门」
     echoes = bool(_bigrams(question) & _bigrams(text))
     if reply and call.rubric.has(text, "redirect_to_visit") and not call.pattern("answer_directly").search(question):
         return True  # 一时难解答的问题…邀请客户来展厅 (not where the showroom is, or when it opens)
+    # The trainee's own questions (「总价大概控制在多少？」) say nothing.
+    statements = "".join(s for _, _, s in _sentences(text, SPOKEN) if not ASKS.search(s))
+    kinds = [bool(says.search(statements)) for asks, says in call.rubric.answer_kinds.values() if asks.search(question)]
+    if kinds:
+        return all(kinds) and (reply or echoes)  # 「签几年」: 「一般是两年」 answers it; 「合同都带过去」 doesn't
     if topic is not None:
         # A question on a known topic needs an answer on it (a figure for a price): echoing its
         # words (「我们物业是一线品牌」 to 「物业费多少」) is talk about it, not an answer.
         pattern = call.rubric.answer_words.get(topic)
-        # The trainee's own questions (「总价大概控制在多少？」) say nothing on the topic.
-        said = "".join(s for _, _, s in _sentences(text, SPOKEN) if not ASKS.search(s))
         on_topic = (
             turn.intent in ANSWERS.get(topic, ())
-            or any(w in said for w in call.rubric.topics[topic])
-            or bool(pattern is not None and pattern.search(said))
+            or any(w in statements for w in call.rubric.topics[topic])
+            or bool(pattern is not None and pattern.search(statements))
             or bool(turn.labels(*ANSWER_SPANS.get(topic, ())))
         )
         if on_topic and (reply or echoes):
@@ -515,12 +530,14 @@ def question_handling(call: CallReading) -> CriterionResult:
     questions = _customer_questions(call)
     unanswered: List[Quote] = []
     answered: List[Cited] = []
-    done_topics: set = set()
-    done_words: List[set] = []
+    done: List[Tuple[int, Optional[str], set]] = []  # (the answer's turn, the topic, the question's words)
     for turn, start, end, sentence in questions:
         topic = _topic(call, sentence)
-        if (topic and topic in done_topics) or any(len(_bigrams(sentence) & w) >= 2 for w in done_words):
-            continue  # re-asked after an answer: not the trainee's fault
+        if any(
+            answer < turn.number and len(_bigrams(sentence) & words) >= (1 if topic and topic == t else 2)
+            for answer, t, words in done
+        ):
+            continue  # re-asked after it was answered (its words again): not the trainee's fault
         later = [t for t in call.trainee if t.number > turn.number]
         # The next two trainee turns may answer in their own words; a later one must come back to
         # the question's words (a late answer counts).
@@ -529,8 +546,7 @@ def question_handling(call: CallReading) -> CriterionResult:
             unanswered.append((turn, start, end, "question_handling.unanswered"))
             continue
         answered.append(hit)
-        done_topics.add(topic)
-        done_words.append(_bigrams(sentence))
+        done.append((hit.number, topic, _bigrams(sentence)))
     problems = []
     if unanswered:
         problems.append("没有回答客户的问题：" + "；".join(f"「{q[0].text[q[1] : q[2]]}」" for q in unanswered[:2]))

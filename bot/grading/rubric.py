@@ -76,6 +76,7 @@ _SCHEMA = {
     },
     "phrases": {key: None for key in PHRASE_LISTS},
     "answer_words": {ANY: None},
+    "answer_kinds": {ANY: {"asks": None, "says": None}},
     "patterns": {key: None for key in PATTERNS},
     "thresholds": {key: None for key in THRESHOLDS},
     "cadence": {c: {"meaning": None, "next_call": None} for c in CLASSES},
@@ -109,6 +110,8 @@ class Rubric:
     # nobody bumps the number, so a stored scorecard always says which rubric graded it.
     version: str = ""
     answer_words: Mapping[str, Pattern[str]] = field(default_factory=dict)
+    # A question for a kind of fact (asks) is answered only with that fact (says): name -> (asks, says)
+    answer_kinds: Mapping[str, Tuple[Pattern[str], Pattern[str]]] = field(default_factory=dict)
     patterns: Mapping[str, Pattern[str]] = field(default_factory=dict)  # the criteria's detectors
     cadence: Mapping[str, Tuple[str, str]] = field(default_factory=dict)  # class -> (meaning, next call)
 
@@ -207,6 +210,21 @@ def _build(path: Path) -> Rubric:
         except re.error as error:
             problems.append((*where, f"not a valid regular expression: {error}"))
 
+    answer_kinds: Dict[str, Tuple[Pattern[str], Pattern[str]]] = {}
+    for key, node in (data.get("answer_kinds") or {}).items():
+        compiled = []
+        for part in ("asks", "says"):
+            where = (f"answer_kinds.{key}.{part}", _line(node, part))
+            try:
+                compiled.append(re.compile(normalize(str(node.get(part) or ""))) if node.get(part) else None)
+            except re.error as error:
+                problems.append((*where, f"not a valid regular expression: {error}"))
+                compiled.append(None)
+            if not (node or {}).get(part):
+                problems.append((*where, "is required: a regular expression"))
+        if all(compiled):
+            answer_kinds[key] = (compiled[0], compiled[1])
+
     patterns: Dict[str, Pattern[str]] = {}
     for key in PATTERNS:
         text = data["patterns"].get(key)
@@ -244,6 +262,7 @@ def _build(path: Path) -> Rubric:
         phrases=phrases,
         version=f"{data.get('version', 0)}-{digest}",
         answer_words=answer_words,
+        answer_kinds=answer_kinds,
         patterns=patterns,
         cadence=cadence,
         **values,
