@@ -178,6 +178,18 @@ def test_rubric_weights_must_add_up_to_100(tmp_path):
         load_rubric(tmp_path / "rubric.yml")
 
 
+def test_a_broken_answer_kind_is_reported_with_its_key(tmp_path):
+    text = load_rubric.__defaults__[0].read_text("utf-8")
+    text = text.replace("    asks: '几年|多少年'", "    asks: '几年|(多少年'").replace("    says: '年|公里'", "    nothing: x")
+    (tmp_path / "rubric.yml").write_text(text, "utf-8")
+    with pytest.raises(RubricError) as error:
+        load_rubric(tmp_path / "rubric.yml")
+    message = str(error.value)
+    assert "answer_kinds.years.asks" in message and "regular expression" in message
+    assert "answer_kinds.years.nothing" in message  # unknown key
+    assert "answer_kinds.years.says" in message  # and the missing one, in the same report
+
+
 def test_kappa():
     assert cohen_kappa([True, False, True, False], [True, False, True, False]) == 1.0
     assert cohen_kappa([True, True, False, False], [True, False, True, False]) == 0.0

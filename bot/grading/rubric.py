@@ -153,12 +153,13 @@ def _build(path: Path) -> Rubric:
     raw, data = read(path)
     if not isinstance(data, dict):
         raise RubricError(name, [("file", None, "must be a mapping")])
-    problems = unknown_keys(data, _SCHEMA)
-    for key in ("criteria", "phrases", "patterns", "thresholds", "cadence", "answer_words"):
-        if not isinstance(data.get(key), dict):
-            problems.append((key, None, "is required and must be a mapping"))
-    if problems:
-        raise RubricError(name, problems)
+    problems = unknown_keys(data, _SCHEMA)  # reported with everything else below
+    sections = ("criteria", "phrases", "patterns", "thresholds", "cadence", "answer_words")
+    missing = [
+        (key, None, "is required and must be a mapping") for key in sections if not isinstance(data.get(key), dict)
+    ]
+    if missing:
+        raise RubricError(name, [*problems, *missing])
 
     criteria: Dict[str, Criterion] = {}
     for cid in CRITERIA:
@@ -212,30 +213,19 @@ def _build(path: Path) -> Rubric:
 
     answer_kinds: Dict[str, Tuple[Pattern[str], Pattern[str]]] = {}
     for key, node in (data.get("answer_kinds") or {}).items():
-        compiled = []
-        for part in ("asks", "says"):
-            where = (f"answer_kinds.{key}.{part}", _line(node, part))
-            try:
-                compiled.append(re.compile(normalize(str(node.get(part) or ""))) if node.get(part) else None)
-            except re.error as error:
-                problems.append((*where, f"not a valid regular expression: {error}"))
-                compiled.append(None)
-            if not (node or {}).get(part):
-                problems.append((*where, "is required: a regular expression"))
-        if all(compiled):
-            answer_kinds[key] = (compiled[0], compiled[1])
+        node = node if isinstance(node, dict) else {}
+        asks, says = (
+            _regex(node.get(part), f"answer_kinds.{key}.{part}", _line(node, part), problems)
+            for part in ("asks", "says")
+        )
+        if asks and says:
+            answer_kinds[key] = (asks, says)
 
     patterns: Dict[str, Pattern[str]] = {}
     for key in PATTERNS:
-        text = data["patterns"].get(key)
-        where = (f"patterns.{key}", _line(data["patterns"], key))
-        if not isinstance(text, str) or not text:
-            problems.append((*where, "is required: a regular expression"))
-            continue
-        try:
-            patterns[key] = re.compile(normalize(text))
-        except re.error as error:
-            problems.append((*where, f"not a valid regular expression: {error}"))
+        pattern = _regex(data["patterns"].get(key), f"patterns.{key}", _line(data["patterns"], key), problems)
+        if pattern:
+            patterns[key] = pattern
 
     values: Dict[str, int] = {}
     for key in THRESHOLDS:
@@ -267,6 +257,18 @@ def _build(path: Path) -> Rubric:
         cadence=cadence,
         **values,
     )
+
+
+def _regex(text: Any, key: str, line: Optional[int], problems: list) -> Optional[Pattern[str]]:
+    """The compiled expression, or None with the problem added."""
+    if not isinstance(text, str) or not text:
+        problems.append((key, line, "is required: a regular expression"))
+        return None
+    try:
+        return re.compile(normalize(text))
+    except re.error as error:
+        problems.append((key, line, f"not a valid regular expression: {error}"))
+        return None
 
 
 def _line(node: Any, key: str) -> Optional[int]:
