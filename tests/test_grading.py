@@ -540,3 +540,103 @@ def test_an_either_or_question_split_by_a_pause_asks_about_the_need():
     assert grade(asked).result("needs_discovery").passed
     offered = replace(asked, 5, "王先生 我给您留周五上午 或者周六上午 您看哪个合适", "propose_time")
     assert not grade(offered).result("needs_discovery").passed
+
+
+@pytest.mark.parametrize(
+    "question, reply, passes",
+    [
+        # the reply takes the question up in its own terms
+        ("X3和X5差在哪？", "X3是紧凑型，十二万左右；X5是中型SUV，空间大一圈。", True),
+        ("你说我买哪个合适？", "您家用的话中配性价比最高。", True),
+        ("能抵多少钱啊？", "能抵多少要看车况，得评估师当面看车才能给准价。", True),  # an honest redirect
+        ("那个件还在保修期不？", "在的，保一年或者十万公里。", True),
+        # another day is no answer; neither is a claim of being the best
+        ("你们周日开门吗？", "周六上午十点我们有个看房团。", False),
+        ("你们周日开门吗？", "周日照常营业。", True),
+        ("那里学区怎么样？", "对口锦绣小学，升值空间全市第一。", False),
+    ],
+)
+def test_a_reply_answers_in_its_own_terms_but_not_with_another_day_or_a_boast(question, reply, passes):
+    turns = replace(replace(GOOD_CAR, 6, f"家用。{question}"), 7, reply + "您看周六上午过来可以吗？")
+    turns = replace(replace(turns, 8, "周六上午吧。"), 9, "方便留个电话吗？有活动提前通知您。")
+    assert grade(turns).result("question_handling").passed is passes
+
+
+@pytest.mark.parametrize("customer", ["我驾照拿了没多久", "还有几个装卸口", "你能不能让我把话说完"])
+def test_a_statement_with_a_question_word_asks_nothing(customer):
+    turns = replace(GOOD_CAR, 6, f"家用，二十万左右。{customer}。")
+    turns = replace(turns, 7, "王先生，欢迎您来试驾，您看是周六上午还是周日下午方便？")
+    assert grade(turns).result("question_handling").passed
+
+
+@pytest.mark.parametrize(
+    "asked, is_need",
+    [
+        ("请问是王先生吗？", False),  # who answered, with 您好 before it
+        ("王先生您好，您现在方便聊两分钟吗？", False),
+        ("您这边是有购车打算吗？", False),  # a yes/no purchase intent, like 「你到底买不买」
+        ("王先生，您公司还是在滨江路99号吧？", False),  # the place of the visit
+        ("请问有什么可以帮您？", False),
+        ("这个看您怎么开了。", False),
+        ("这回除了保养，还有别的想看看的吗？", True),
+        ("您主要看中哪些配置呢？", True),
+    ],
+)
+def test_only_questions_about_the_customers_need_are_need_questions(asked, is_need):
+    turns = replace(GOOD_CAR, 5, f"王先生您好。{asked}", "ask_needs" if is_need else "acknowledge")
+    assert grade(turns).result("needs_discovery").passed is is_need
+
+
+def test_a_read_back_may_run_over_the_next_turns_but_telling_the_place_is_no_read_back():
+    base = replace(replace(GOOD_CAR, 9, "好的。方便留个电话吗？", "ask_phone"), 8, "周六上午十点吧。")
+    spread = replace(base, 11, "那我记一下，周六上午十点到店。", "repeat_back")
+    spread = (
+        spread[:12]
+        + [("trainee", "地址是滨江路88号，您电话13912345678。", "repeat_back"), ("customer", "对。", "")]
+        + spread[12:]
+    )
+    assert grade(spread).result("confirmation").passed
+    told = replace(base, 11, "我们在滨江路88号，到了打我电话13500001111。", "give_address")
+    told = told[:12] + [("trainee", "那就周六上午十点，王先生。", "repeat_back"), ("customer", "好。", "")] + told[12:]
+    assert not grade(told).result("confirmation").passed
+
+
+def test_a_day_the_customer_only_might_come_is_not_agreed():
+    turns = replace(GOOD_CAR, 8, "那我周六看情况吧。你们在哪？")
+    turns = replace(turns, 11, "好的，欢迎您周六过来，我们在滨江路88号，电话13912345678。", "invite_visit")
+    assert not grade(turns).result("confirmation").passed
+
+
+def test_a_past_visit_is_no_invitation_and_a_colleague_the_customer_named_is_not_the_customer():
+    call = [
+        ("trainee", "马师傅您好，我是九鑫汽运服务站的小王，您上周来站里修过车，今天回访一下。", "greet"),
+        ("customer", "哦 我开着车呢。还是上回那个张师傅给弄不？", ""),
+        ("trainee", "张师傅这周都在班。我晚上再给您打。", "acknowledge"),
+        ("customer", "行。", ""),
+        ("trainee", "谢谢马师傅，再见。", "goodbye"),
+        ("customer", "再见。", ""),
+    ]
+    card = grade(call, call=TRUCK)
+    assert not card.result("invitation").passed
+    assert card.result("name_capture").passed  # 马师傅; 张师傅 is the mechanic, not a wrong surname
+
+
+@pytest.mark.parametrize(
+    "said, fails",
+    [
+        ("保证两个小时给您弄完，耽误了运费我们赔给您。", True),
+        ("现车肯定有，您来了当天就能开走。", True),
+        ("换离合器片大概三个小时，当天就能开走。", False),  # a plain estimate
+        ("电话里我不敢乱报，得工程师上门勘察才能出准确方案。", False),  # 乱报 said of oneself
+    ],
+)
+def test_rash_promises_fail_courtesy_and_a_negated_rude_word_does_not(said, fails):
+    turns = replace(GOOD_CAR, 7, f"可以的，{said}您看是周六上午还是周日下午方便？")
+    assert grade(turns).result("courtesy").passed is not fails
+
+
+def test_cutting_the_customer_off_fails_courtesy():
+    turns = replace(GOOD_CAR, 6, "家用，二十万左右。还有就是能不能——")
+    assert not grade(turns).result("courtesy").passed
+    turns = replace(GOOD_CAR, 8, "你能不能让我把话说完。周六上午吧。你们在哪？")
+    assert not grade(turns).result("courtesy").passed

@@ -23,11 +23,11 @@ from bot.grading.facts import (
 )
 from bot.grading.rubric import Rubric
 from bot.grading.scorecard import CriterionResult, Evidence
-from bot.language.schedule import same_day_names
+from bot.language.schedule import WEEKDAY_NAME, same_day_names
 from bot.language.spans import split_addressee
 from bot.language.text import normalize
 from bot.language.topics import ANSWERS
-from bot.language.words import PARTS_OF_DAY, lexicon, phone_digits
+from bot.language.words import DAY_WORD_RE, PARTS_OF_DAY, lexicon, phone_digits
 from bot.transcript import Transcript
 
 SENTENCE = re.compile(r"[^。！？!?；;]+[。！？!?；;]?")
@@ -81,12 +81,45 @@ class CallReading:
     def pattern(self, name: str) -> Pattern[str]:
         return self.rubric.patterns[name]
 
+    def asks(self, text: str) -> bool:
+        """Whether `text` asks something: a question word used as "any" (「比哪家都便宜」) asks nothing."""
+        return bool(self.pattern("question").search(self.pattern("indefinite").sub("", text)))
+
     def is_recap(self, turn: ReadTurn) -> bool:
         return turn.intent == "repeat_back" or self.rubric.has(turn.text, "confirm_markers")
 
     def phrase(self, turn: ReadTurn, phrase_list: str, rule: str) -> Optional[Quote]:
         hit = self.rubric.first(turn.text, phrase_list)
         return (turn, hit[0], hit[1], rule) if hit else None
+
+    def promise(self, turn: ReadTurn, rule: str) -> Optional[Quote]:
+        """A rash promise: a phrase of the list, or a guarantee of a figure (「保证两个小时给您弄完」)."""
+        found = self.phrase(turn, "rash_promises", rule)
+        match = self.pattern("rash_promise").search(turn.text)
+        if match and (found is None or match.start() < found[1]):
+            return (turn, match.start(), match.end(), rule)
+        return found
+
+    def exaggeration(self, turn: ReadTurn) -> Optional[Quote]:
+        """A phrase of the exaggerations list, or a claim of being the best (「升值空间全市第一」)."""
+        found = self.phrase(turn, "exaggerations", "question_handling.exaggeration")
+        match = self.pattern("exaggeration").search(turn.text)
+        if match and (found is None or match.start() < found[1]):
+            return (turn, match.start(), match.end(), "question_handling.exaggeration")
+        return found
+
+    def rude(self, turn: ReadTurn) -> Optional[Quote]:
+        """A rude phrase, unless the trainee says they won't do it (「电话里我不敢乱报」)."""
+        hits = [
+            (m.start(), -m.end(), m.end())
+            for phrase in self.rubric.found(turn.text, "rude")
+            for m in re.finditer(re.escape(phrase), turn.text)
+            if not self.pattern("negated").search(turn.text[: m.start()])
+        ]
+        if not hits:
+            return None
+        start, _, end = min(hits)  # the first, and the longest there
+        return (turn, start, end, "courtesy.rude")
 
     def company_named(self, text: str) -> Optional[Tuple[int, int]]:
         call = self.info
@@ -99,14 +132,18 @@ class CallReading:
 
     def invite_turns(self) -> List[ReadTurn]:
         """Invitations, and offers of a concrete time ("周五上午或者周六上午，您看哪个合适？")."""
-        return [
-            t
-            for t in self.trainee
-            if t.intent in ("invite_visit", "propose_time")
-            or self.rubric.has(t.text, "invitation")
-            or self.pattern("invites").search(t.text)
-            or (self.pattern("question").search(t.text) and any(s.concrete for s in slots_of(t)))
-        ]
+        found = []
+        for t in self.trainee:
+            # 「您上周来站里修过车」 speaks of a past visit, not of the next one.
+            text = "".join(c for _, _, c in _sentences(t.text, CLAUSE) if not self.pattern("past_visit").search(c))
+            if (
+                (t.intent in ("invite_visit", "propose_time") and text)
+                or self.rubric.has(text, "invitation")
+                or self.pattern("invites").search(text)
+                or (self.asks(text) and any(s.concrete for s in slots_of(t)))
+            ):
+                found.append(t)
+        return found
 
 
 def span_quote(turn: ReadTurn, span, rule: str) -> Quote:
@@ -216,8 +253,10 @@ def _addressing(call: CallReading, form: Optional[str], surname: Optional[str]) 
                 continue  # "我是李经理": the trainee's own name
             if call.pattern("third_party").search(turn.text[span.end :]):
                 continue  # "还是老刘师傅给您弄": a colleague who does something for the customer
-            surname, _ = split_addressee(span.text)
-            found.append((span_quote(turn, span, "name_capture.addressed"), surname))
+            said, _ = split_addressee(span.text)
+            if said != surname and any(span.text in c.text for c in call.customer if c.number < turn.number):
+                continue  # 「还是上回那个张师傅给弄不」: someone the customer spoke of, not the customer
+            found.append((span_quote(turn, span, "name_capture.addressed"), said))
         if form and surname:
             for match in re.finditer(re.escape(form), turn.text):
                 found.append(((turn, match.start(), match.end(), "name_capture.addressed_as_offered"), surname))
@@ -280,21 +319,24 @@ def _wrong_address(call: CallReading, address: str) -> bool:
 
 
 def _trainee_places(call: CallReading, first: int) -> Tuple[List[Quote], List[Quote]]:
-    """Places the trainee states from the first invitation on: (right ones, wrong addresses)."""
+    """Places the trainee states from the first invitation on, and street addresses before it: (right
+    ones, wrong addresses)."""
     right: List[Quote] = []
     wrong: List[Quote] = []
     named_by_customer = bool(_customer_places(call))
     for turn in call.trainee:
-        if turn.number < first:
-            continue
-        for span in turn.labels(*PLACE_LABELS):
+        # Before the invitation only a street address counts (「我们店在滨江路88号」 told when asked).
+        labels = PLACE_LABELS if turn.number >= first else ("ADDRESS",)
+        for span in turn.labels(*labels):
+            if turn.number < first and not re.search(r"\d+号|[一二三四五六七八九十百]+号", span.text):
+                continue
             if named_by_customer and span.label == "PLACE" and CUSTOMERS_PLACE.match(span.text):
                 continue  # 「我到您公司」 after the customer gave the address: the address must be said
             if span.label == "ADDRESS" and _wrong_address(call, span.text):
                 wrong.append(span_quote(turn, span, "invitation.wrong_address"))
             else:
                 right.append(span_quote(turn, span, "invitation.place"))
-        if call.info.address and call.info.address in turn.text and not turn.labels("ADDRESS"):
+        if turn.number >= first and call.info.address and call.info.address in turn.text and not turn.labels("ADDRESS"):
             start = turn.text.find(call.info.address)
             right.append((turn, start, start + len(call.info.address), "invitation.place"))
     return right, wrong
@@ -382,7 +424,7 @@ def _needs_questions(call: CallReading, turn: ReadTurn) -> List[Quote]:
     clause_before = None  # where the clause just before starts, when only a pause parts them
     for start, end, sentence in _sentences(turn.text, SPOKEN):
         about = lead_in + sentence
-        asks = call.pattern("question").search(sentence)
+        asks = call.asks(sentence)
         paused = not asks and not re.search(r"[。！!；;]$", sentence)
         if not asks or call.rubric.has(sentence, "not_needs_questions"):
             # 「您好」 says 您 to anyone: a greeting is no lead-in about the customer.
@@ -394,24 +436,20 @@ def _needs_questions(call: CallReading, turn: ReadTurn) -> List[Quote]:
         lead_in, clause_before = "", None
         if any(s.label in ("DAY", "DATE", "PART", "CLOCK") and offering_time <= s.start < end for s in turn.spans):
             continue
-        if call.rubric.has(about, "needs_questions") or call.pattern("about_the_customer").search(about):
+        streets = [s for s in turn.spans if s.label == "ADDRESS" and "号" in turn.text[s.start : s.end]]
+        if any(start <= s.start < end for s in streets):
+            continue  # 「您公司还是在汉阳大道66号吧？」 checks the street address of the visit
+        # 「您好」 says 您 to anyone: what remains must be about the customer.
+        about = "".join(re.split("|".join(map(re.escape, call.rubric.phrases["greeting"])), about))
+        if turn.intent == "ask_needs":  # the NLU read the turn as a need question
+            found.append((turn, start, end, "needs_discovery.ask_needs"))
+        elif call.rubric.has(about, "needs_questions") or call.pattern("about_the_customer").search(about):
             found.append((turn, start, end, "needs_discovery.need_question"))
     return found
 
 
 def needs_discovery(call: CallReading) -> CriterionResult:
-    asks: List[Cited] = [q for t in call.trainee for q in _needs_questions(call, t)]
-    # The NLU's ask_needs counts too, unless the turn is a challenge (「你到底买不买？」).
-    quoted = {q[0].number for q in asks if isinstance(q, tuple)}
-    asks += [
-        t
-        for t in call.trainee
-        if t.intent == "ask_needs"
-        and t.number not in quoted
-        and call.pattern("question").search(t.text)  # 「还是老刘师傅给您弄」 asks nothing
-        and not call.rubric.has(t.text, "not_needs_questions")
-    ]
-    asks.sort(key=lambda q: q[0].number if isinstance(q, tuple) else q.number)
+    asks = [q for t in call.trainee for q in _needs_questions(call, t)]
     if asks:
         return call.result("needs_discovery", True, asks[:2], "询问了客户的需求。")
     return call.result("needs_discovery", False, [], f"没有询问客户需求。标准：{call.standard('needs_discovery')}")
@@ -428,6 +466,7 @@ ANSWER_SPANS = {"location": ("ADDRESS", "LANDMARK"), "hours": ("CLOCK",)}  # 「
 # Character pairs too common to show that a reply takes up a question's words.
 _NOT_CONTENT = frozenset(
     ["你们", "我们", "您们", "一下", "请问", "那个", "这个", "什么", "怎么", "多少", "能不", "是不", "方便"]
+    + ["就是", "还有", "可以", "的话", "一个", "我想", "想问", "问一", "问下", "有没", "没有", "不是", "现在", "不能"]
 )
 
 
@@ -436,14 +475,28 @@ def _bigrams(text: str) -> set:
     return {han[i : i + 2] for i in range(len(han) - 1)} - _NOT_CONTENT
 
 
+_WHEN_WORDS = re.compile("|".join([DAY_WORD_RE, *PARTS_OF_DAY]))
+
+
+def _content(text: str) -> set:
+    """The bigrams of `text` without its days and parts of the day."""
+    return _bigrams(_WHEN_WORDS.sub(" ", same_day_names(text)))
+
+
 def _parts_of_day(text: str) -> set:
     return {part for word, part in PARTS_OF_DAY.items() if word in text}
 
 
+def _weekdays(text: str) -> set:
+    return set(WEEKDAY_NAME.findall(same_day_names(text)))
+
+
 def _other_part_of_day(question: str, answer: str) -> bool:
-    """The question asks about one part of the day and the answer speaks only of others."""
+    """The question asks about one day or part of the day and the answer speaks only of others
+    (「周日开门吗」 - 「周六上午十点我们有个看房团」)."""
     asked, said = _parts_of_day(question), _parts_of_day(answer)
-    return bool(asked and said and not asked & said)
+    days_asked, days_said = _weekdays(question), _weekdays(answer)
+    return bool(asked and said and not asked & said) or bool(days_asked and days_said and not days_asked & days_said)
 
 
 def _answers(call: CallReading, turn: ReadTurn, question: str, topic: Optional[str], reply: bool) -> bool:
@@ -451,10 +504,14 @@ def _answers(call: CallReading, turn: ReadTurn, question: str, topic: Optional[s
     text = turn.text
     if len(text) > call.rubric.answer_max_chars:
         return False  # a wall of words is no answer (a long but on-topic turn fails courtesy instead)
-    if (topic == "hours" or call.pattern("when").search(question)) and _other_part_of_day(question, text):
+    if _other_part_of_day(question, text):
         return False  # 「晚上几点关」 is not answered by 「早上七点开门」
-    echoes = bool(_bigrams(question) & _bigrams(text))
-    if reply and call.rubric.has(text, "redirect_to_visit") and not call.pattern("answer_directly").search(question):
+    # A later turn must take up the question's own words: a day both name (「周末」-「周日」) is no echo.
+    # (unless the day is what it asks about: 「周日开门吗」).
+    about_when = topic == "hours" or bool(call.pattern("when").search(question))
+    echoes = bool(_bigrams(question) & _bigrams(text) if reply or about_when else _content(question) & _content(text))
+    redirects = call.rubric.has(text, "redirect_to_visit") or call.pattern("redirect").search(text)
+    if reply and redirects and not call.pattern("answer_directly").search(question):
         return True  # 一时难解答的问题…邀请客户来展厅 (not where the showroom is, or when it opens)
     # The trainee's own questions (「总价大概控制在多少？」) say nothing.
     statements = "".join(s for _, _, s in _sentences(text, SPOKEN) if not ASKS.search(s))
@@ -473,6 +530,8 @@ def _answers(call: CallReading, turn: ReadTurn, question: str, topic: Optional[s
         )
         if on_topic and (reply or echoes):
             return True
+        if reply and len(_bigrams(question) & _bigrams(statements)) >= 2:
+            return True  # 「X3和X5差在哪」: 「X3是紧凑型…X5是中型SUV」 takes it up in its own terms
     elif echoes:
         return True
     if (
@@ -498,11 +557,11 @@ def _customer_questions(call: CallReading) -> List[Tuple[ReadTurn, int, int, str
     for turn in call.customer:
         for start, end, sentence in _sentences(turn.text, CLAUSE):
             core = sentence.rstrip("。！!；;")
-            if re.fullmatch(r"[喂哎诶嗯啊呀]+[？?]?", core) or not call.pattern("question").search(sentence):
+            if re.fullmatch(r"[喂哎诶嗯啊呀]+[？?]?", core) or not call.asks(sentence):
                 continue
             if not re.search(r"[？?]|吗", sentence) and call.pattern("not_a_question").search(sentence):
                 continue
-            if call.pattern("rhetorical").search(sentence):
+            if call.pattern("rhetorical").search(sentence) or call.pattern("interrupted").search(sentence):
                 continue  # 「这不是坑人吗」 asks for no information
             last = found[-1] if found else None
             if (
@@ -520,12 +579,7 @@ def _customer_questions(call: CallReading) -> List[Tuple[ReadTurn, int, int, str
 
 def question_handling(call: CallReading) -> CriterionResult:
     exaggerated = [
-        q
-        for t in call.trainee
-        if (
-            q := call.phrase(t, "exaggerations", "question_handling.exaggeration")
-            or call.phrase(t, "rash_promises", "question_handling.rash_promise")
-        )
+        q for t in call.trainee if (q := call.exaggeration(t) or call.promise(t, "question_handling.rash_promise"))
     ]
     questions = _customer_questions(call)
     unanswered: List[Quote] = []
@@ -551,10 +605,8 @@ def question_handling(call: CallReading) -> CriterionResult:
     if unanswered:
         problems.append("没有回答客户的问题：" + "；".join(f"「{q[0].text[q[1] : q[2]]}」" for q in unanswered[:2]))
     if exaggerated:
-        words = "、".join(
-            call.rubric.found(exaggerated[0][0].text, "exaggerations")
-            + call.rubric.found(exaggerated[0][0].text, "rash_promises")
-        )
+        first = exaggerated[0]
+        words = "、".join(call.rubric.found(first[0].text, "exaggerations")) or first[0].text[first[1] : first[2]]
         problems.append(f"有夸大或随意许诺的说法（{words}）")
     if problems:
         return call.result(
@@ -572,8 +624,7 @@ def contact_exchange(call: CallReading) -> CriterionResult:
     asks = [
         t
         for t in call.trainee
-        if t.intent == "ask_phone"
-        or (call.pattern("asks_phone").search(t.text) and call.pattern("question").search(t.text))
+        if t.intent == "ask_phone" or (call.pattern("asks_phone").search(t.text) and call.asks(t.text))
     ]
     given_by_customer = [s for t in call.customer for s in t.labels("PHONE")]
     if call.facts and call.facts.customer_phone:
@@ -621,12 +672,28 @@ def _recap(
     return quotes, missing
 
 
+RECAP_TURNS = 3  # a read-back spread over this many of the trainee's turns still counts
+
+
+def _names_a_place(call: CallReading, turn: ReadTurn) -> bool:
+    address = call.info.address
+    return bool(turn.labels("ADDRESS", "LANDMARK")) or bool(address and address in turn.text)
+
+
+def _asked_for(fact: str, when: Optional[When], place: bool, phone: Optional[str]) -> bool:
+    """Whether `fact` (one of _recap's names for what is missing) is a key fact of this call."""
+    return {"约定的时间": when is not None, "约定的地点": place, "客户的电话": bool(phone)}[fact]
+
+
 def confirmation(call: CallReading) -> CriterionResult:
     """Every key fact agreed in the call, restated by one trainee turn after the last change: the
     time (as a fact: 礼拜六早上 = 周六上午), the place, and the customer's number if given."""
     when, settled = agreed_time(call.turns, call.facts, call.is_recap)
     if when is not None and not when.weekdays:
         when = None  # 「下周再说」 agrees no day
+    settling = next((t for t in call.customer if t.number == settled), None)
+    if settling is not None and call.pattern("tentative").search(settling.text):
+        when = None  # 「那我周末看情况吧」 names a day and agrees to nothing
     # The customer's first word on a time is when agreeing starts: the trainee's own proposal
     # (「下周一上午九点过来，可以吗？」, 「改到周六下午可以吗？」) is no read-back.
     today = reference_date(call.turns)
@@ -636,9 +703,7 @@ def confirmation(call: CallReading) -> CriterionResult:
     if change is not None and change.speaker == "trainee":
         accepted = max(accepted, next((t.number for t in call.customer if t.number > change.number), 10**6))
     # A place is a key fact once one is named (an address, a landmark, the company's address).
-    place = bool(_customer_places(call)) or any(
-        t.labels("ADDRESS", "LANDMARK") or (call.info.address and call.info.address in t.text) for t in call.turns
-    )
+    place = bool(_customer_places(call)) or any(_names_a_place(call, t) for t in call.turns)
     phones = phones_given(call.customer, call.facts)
     phone = phones[-1] if phones else None
     if when is None and not place and not phone:
@@ -648,13 +713,26 @@ def confirmation(call: CallReading) -> CriterionResult:
             [],
             f"通话中没有约定可以复述的时间、地点或电话。标准：{call.standard('confirmation')}",
         )
+    place_named = next((t.number for t in call.turns if _names_a_place(call, t)), 0)
+    eligible = [
+        t
+        for t in call.trainee
+        # not restating a time that later changed, nor before the customer agreed; with no visit
+        # agreed, only a read-back said as one (「我再说一遍」) confirms the rest
+        if t.number >= settled and t.number >= accepted and (when is not None or call.is_recap(t))
+    ]
     best: Tuple[List[Quote], List[str]] = ([], ["约定的时间、地点"])
-    for turn in call.trainee:
-        if turn.number < settled or turn.number < accepted:
-            continue  # restating a time that later changed, or before the customer agreed
-        if when is None and not call.is_recap(turn):
-            continue  # no visit agreed: only a read-back said as one (「我再说一遍」) confirms the rest
-        quotes, missing = _recap(call, turn, when, place, phone)
+    for i in range(len(eligible)):
+        # A read-back may run over the trainee's next turns (the time, then 「地址是…您电话…」).
+        quotes, missing = [], ["约定的时间", "约定的地点", "客户的电话"]
+        for turn in eligible[i : i + RECAP_TURNS]:
+            said, left = _recap(call, turn, when, place, phone)
+            tells = turn.number <= place_named and not call.is_recap(turn)
+            if tells and all(q[3] == "confirmation.place" for q in said):
+                said, left = [], [*left, "约定的地点"]  # 「我们在滨江路88号」 tells the place: repeats nothing
+            quotes += said
+            missing = [m for m in missing if m in left]
+        missing = [m for m in missing if _asked_for(m, when, place, phone)]
         if not missing:
             return call.result("confirmation", True, quotes, "结束前复述确认了约定的关键信息（时间、地点、电话）。")
         if len(missing) < len(best[1]) or not best[0]:
@@ -692,7 +770,7 @@ def courtesy(call: CallReading) -> CriterionResult:
     rubric = call.rubric
     problems: List[str] = []
     evidence: List[Cited] = []
-    quoted: List[Quote] = [q for t in call.trainee if (q := call.phrase(t, "rude", "courtesy.rude"))]
+    quoted: List[Quote] = [q for t in call.trainee if (q := call.rude(t))]
     rude: List[Cited] = [
         *quoted,
         *(t for t in call.trainee if t.intent == "rude" and all(q[0] is not t for q in quoted)),
@@ -700,10 +778,20 @@ def courtesy(call: CallReading) -> CriterionResult:
     if rude:
         problems.append("态度粗暴、顶撞或与客户争辩（不可顶撞客户、不可无理辩解、不可态度粗暴）")
         evidence += rude
-    promises = [q for t in call.trainee if (q := call.phrase(t, "rash_promises", "courtesy.rash_promise"))]
+    promises = [q for t in call.trainee if (q := call.promise(t, "courtesy.rash_promise"))]
     if promises:
-        problems.append(f"随意许诺（{'、'.join(rubric.found(promises[0][0].text, 'rash_promises'))}）：不可随意许诺")
+        problems.append(f"随意许诺（{promises[0][0].text[promises[0][1] : promises[0][2]]}）：不可随意许诺")
         evidence += promises
+    # 「你们那个首付是——」 cut off, or 「让我把话说完」: the trainee spoke over the customer.
+    cut_off = [
+        t
+        for t, after in zip(call.turns, call.turns[1:], strict=False)
+        if t.speaker == "customer" and after.speaker == "trainee" and call.pattern("cut_off").search(t.text)
+    ]
+    protests = [t for t in call.customer if call.pattern("interrupted").search(t.text)]
+    if cut_off or protests:
+        problems.append("打断客户说话（不可打断客户）")
+        evidence += (cut_off + protests)[:1]
     fillers = [q for t in call.trainee for q in _fillers(call, t)]
     if len(fillers) > rubric.max_fillers:
         problems.append(f"口头语过多（嗯嗯、那个、然后、就是，共{len(fillers)}处）")

@@ -50,6 +50,15 @@ PHRASE_LISTS = (
 )
 PATTERNS = (
     "question",
+    "indefinite",
+    "past_visit",
+    "tentative",
+    "rash_promise",
+    "negated",
+    "cut_off",
+    "interrupted",
+    "redirect",
+    "exaggeration",
     "not_a_question",
     "what_for",
     "when",

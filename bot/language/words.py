@@ -147,7 +147,8 @@ CLOCK_RE = re.compile(
     rf"(?<![多少快慢好大小早晚贵宜再有差])"
     rf"{_CLOCK}(?:[点:：](?:半|一刻|三刻|\d{{1,2}}分?|[{_CN_NUM}]{{1,3}}分?)?(?!儿)|点钟)"
 )
-DATE_RE = re.compile(rf"(?:{_CLOCK}月)?{_CLOCK}[号日](?![子常])")
+# Not 「二号车间」「3号楼」「五号线」: a numbered place.
+DATE_RE = re.compile(rf"(?:{_CLOCK}月)?{_CLOCK}[号日](?![子常车楼门线口库位房间栋厅仓院厂机窗台桌])")
 MOBILE = _LEX.mobile
 PHONE_RE = _LEX.phone_re
 PHONE_REASON = _LEX.phone_reason_re
