@@ -530,9 +530,14 @@ def test_a_bit_more_is_no_clock_time():
     ],
 )
 def test_a_question_is_answered_by_the_fact_it_asks_for(question, reply, passes):
-    turns = replace(replace(GOOD_CAR, 6, f"家用。{question}"), 7, reply + "您看是周六上午还是周日下午方便？")
+    assert _handled(question, reply + "您看是周六上午还是周日下午方便？") is passes
+
+
+def _handled(question: str, reply: str) -> bool:
+    """question_handling of GOOD_CAR with `question` asked in turn 6 and `reply` as turn 7."""
+    turns = replace(replace(GOOD_CAR, 6, f"家用。{question}"), 7, reply)
     turns = replace(replace(turns, 8, "周六上午吧。"), 9, "方便留个电话吗？有活动提前通知您。")
-    assert grade(turns).result("question_handling").passed is passes
+    return grade(turns).result("question_handling").passed
 
 
 def test_an_either_or_question_split_by_a_pause_asks_about_the_need():
@@ -557,9 +562,7 @@ def test_an_either_or_question_split_by_a_pause_asks_about_the_need():
     ],
 )
 def test_a_reply_answers_in_its_own_terms_but_not_with_another_day_or_a_boast(question, reply, passes):
-    turns = replace(replace(GOOD_CAR, 6, f"家用。{question}"), 7, reply + "您看周六上午过来可以吗？")
-    turns = replace(replace(turns, 8, "周六上午吧。"), 9, "方便留个电话吗？有活动提前通知您。")
-    assert grade(turns).result("question_handling").passed is passes
+    assert _handled(question, reply + "您看周六上午过来可以吗？") is passes
 
 
 @pytest.mark.parametrize("customer", ["我驾照拿了没多久", "还有几个装卸口", "你能不能让我把话说完"])
