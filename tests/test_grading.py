@@ -643,3 +643,39 @@ def test_cutting_the_customer_off_fails_courtesy():
     assert not grade(turns).result("courtesy").passed
     turns = replace(GOOD_CAR, 8, "你能不能让我把话说完。周六上午吧。你们在哪？")
     assert not grade(turns).result("courtesy").passed
+
+
+@pytest.mark.parametrize(
+    "question, reply, passes",
+    [
+        ("价钿几多啦？", "一万四千二一平。", True),  # regional words read as 价钱多少
+        ("那要多久啊？", "快了快了，到时候看开发商通知。", False),  # non-committal
+        ("学区怎么样？", "学区这个我不太清楚。三居我们有105和118两种。", False),
+        ("能便宜不？", "X5标准版落地大概十三万出头。", False),  # a price is no discount
+        ("能便宜不？", "这个月有一万二的优惠。", True),
+        ("首付要几成？公积金能用不？", "首套的话首付三成，二套是四成。", False),  # one of two answered
+        ("首付要几成？公积金能用不？", "首付三成，公积金也能用。", True),
+        ("安装要几天？", "签约后一般三到五个工作日装好。", True),
+    ],
+)
+def test_regional_words_vague_replies_and_two_questions_in_a_turn(question, reply, passes):
+    assert _handled(question, reply + "您看周六上午过来可以吗？") is passes
+
+
+def test_an_everyday_word_is_no_name_and_a_house_number_is_no_date():
+    from bot.language.spans import extract
+
+    assert not [s for s in extract("我们的施工队周三上午过去") if s.label == "ADDRESSEE"]
+    assert [s.text for s in extract("王工您好") if s.label == "ADDRESSEE"] == ["王工"]
+    assert not [s for s in extract("对 301号 12楼") if s.label == "DATE"]
+    assert not [s for s in extract("到了直接进二号工位") if s.label == "DATE"]
+    assert [s.text for s in extract("下个月十二号交房") if s.label == "DATE"] == ["十二号"]
+
+
+def test_the_customers_number_may_be_read_back_when_it_is_given():
+    turns = replace(GOOD_CAR, 4, "我姓王，电话13912345678。")
+    turns = replace(turns, 5, "王先生，13912345678，没错吧？您主要是家用吗？预算大概多少？")
+    turns = replace(replace(turns, 9, "我们在滨江路88号。", "give_address"), 10, "好。")
+    turns = replace(turns, 11, "跟您确认一下，周六上午，滨江路88号。", "repeat_back")
+    assert grade(turns).result("confirmation").passed
+    assert not grade(replace(turns, 5, "王先生，您主要是家用吗？预算大概多少？")).result("confirmation").passed

@@ -27,7 +27,7 @@ from bot.language.schedule import WEEKDAY_NAME, same_day_names
 from bot.language.spans import split_addressee
 from bot.language.text import normalize
 from bot.language.topics import ANSWERS
-from bot.language.words import DAY_WORD_RE, PARTS_OF_DAY, lexicon, phone_digits
+from bot.language.words import DAY_WORD_RE, PARTS_OF_DAY, lexicon, phone_digits, plain_words
 from bot.transcript import Transcript
 
 SENTENCE = re.compile(r"[^。！？!?；;]+[。！？!?；;]?")
@@ -346,7 +346,9 @@ def invitation(call: CallReading) -> CriterionResult:
     invites = call.invite_turns()
     if not invites:
         return call.result("invitation", False, [], f"没有邀请客户来店或约定见面。标准：{call.standard('invitation')}")
-    first = invites[0].number
+    # From the first invitation, or the trainee's first concrete time if earlier (「好的，下礼拜二晚上」
+    # taking up the customer's 「那我下礼拜二晚上过去」).
+    first = min([invites[0].number] + [t.number for t in call.trainee if any(s.concrete for s in slots_of(t))])
     when, settled = agreed_time([t for t in call.turns if t.number >= first], call.facts, call.is_recap)
     right, wrong = _trainee_places(call, first)
     last_wrong = wrong and (not right or wrong[-1][0].number >= right[-1][0].number)
@@ -499,22 +501,29 @@ def _other_part_of_day(question: str, answer: str) -> bool:
     return bool(asked and said and not asked & said) or bool(days_asked and days_said and not days_asked & days_said)
 
 
-def _answers(call: CallReading, turn: ReadTurn, question: str, topic: Optional[str], reply: bool) -> bool:
-    """Whether `turn` answers `question`: on its topic, echoing its words, or (the next reply) a yes/no."""
+def _answers(
+    call: CallReading, turn: ReadTurn, question: str, topic: Optional[str], reply: bool, alone: bool = True
+) -> bool:
+    """Whether `turn` answers `question`: on its topic, echoing its words, or (the next reply) a yes/no.
+    `alone`: the only question of its turn; of two (「首付几成？公积金能用不？」) each needs its own words."""
     text = turn.text
     if len(text) > call.rubric.answer_max_chars:
         return False  # a wall of words is no answer (a long but on-topic turn fails courtesy instead)
     if _other_part_of_day(question, text):
         return False  # 「晚上几点关」 is not answered by 「早上七点开门」
-    # A later turn must take up the question's own words: a day both name (「周末」-「周日」) is no echo.
-    # (unless the day is what it asks about: 「周日开门吗」).
-    about_when = topic == "hours" or bool(call.pattern("when").search(question))
-    echoes = bool(_bigrams(question) & _bigrams(text) if reply or about_when else _content(question) & _content(text))
+    yes_no = bool(call.pattern("yes_no").search(re.sub(r"[？?。！!\s了啊呀呢啦哈嘛]+$", "", question)))
     redirects = call.rubric.has(text, "redirect_to_visit") or call.pattern("redirect").search(text)
     if reply and redirects and not call.pattern("answer_directly").search(question):
         return True  # 一时难解答的问题…邀请客户来展厅 (not where the showroom is, or when it opens)
-    # The trainee's own questions (「总价大概控制在多少？」) say nothing.
-    statements = "".join(s for _, _, s in _sentences(text, SPOKEN) if not ASKS.search(s))
+    # The trainee's own questions (「总价大概控制在多少？」) and non-committal clauses (「快了快了」) say nothing.
+    statements = "".join(
+        s for _, _, s in _sentences(text, CLAUSE) if not ASKS.search(s) and not call.pattern("vague").search(s)
+    )
+    # A later turn must take up the question's own words: a day both name (「周末」-「周日」) is no echo
+    # (unless the day is what it asks about: 「周日开门吗」).
+    about_when = topic == "hours" or bool(call.pattern("when").search(question))
+    echo = _bigrams if reply or about_when else _content
+    echoes = bool(echo(question) & echo(statements))
     kinds = [bool(says.search(statements)) for asks, says in call.rubric.answer_kinds.values() if asks.search(question)]
     if kinds:
         return all(kinds) and (reply or echoes)  # 「签几年」: 「一般是两年」 answers it; 「合同都带过去」 doesn't
@@ -528,7 +537,8 @@ def _answers(call: CallReading, turn: ReadTurn, question: str, topic: Optional[s
             or bool(pattern is not None and pattern.search(statements))
             or bool(turn.labels(*ANSWER_SPANS.get(topic, ())))
         )
-        if on_topic and (reply or echoes):
+        # Of two questions in a turn, a yes/no one (「公积金能用不？」) needs its own yes or words.
+        if on_topic and ((reply and (alone or not yes_no)) or echoes):
             return True
         if reply and len(_bigrams(question) & _bigrams(statements)) >= 2:
             return True  # 「X3和X5差在哪」: 「X3是紧凑型…X5是中型SUV」 takes it up in its own terms
@@ -544,7 +554,7 @@ def _answers(call: CallReading, turn: ReadTurn, question: str, topic: Optional[s
         return True
     if reply and call.pattern("when").search(question) and turn.labels("DAY", "DATE", "PART", "CLOCK"):
         return True
-    if reply and call.pattern("yes_no").search(question.rstrip("？?。 ")):
+    if reply and yes_no:
         opening = re.sub(r"^[嗯哦噢啊，,\s]+", "", text)
         return any(opening.startswith(w) for w in call.rubric.phrases["answer_starts"])
     return False
@@ -557,7 +567,7 @@ def _customer_questions(call: CallReading) -> List[Tuple[ReadTurn, int, int, str
     for turn in call.customer:
         for start, end, sentence in _sentences(turn.text, CLAUSE):
             core = sentence.rstrip("。！!；;")
-            if re.fullmatch(r"[喂哎诶嗯啊呀]+[？?]?", core) or not call.asks(sentence):
+            if re.fullmatch(r"[喂哎诶嗯啊呀]+[？?]?", core) or not call.asks(plain_words(sentence)):
                 continue
             if not re.search(r"[？?]|吗", sentence) and call.pattern("not_a_question").search(sentence):
                 continue
@@ -585,7 +595,8 @@ def question_handling(call: CallReading) -> CriterionResult:
     unanswered: List[Quote] = []
     answered: List[Cited] = []
     done: List[Tuple[int, Optional[str], set]] = []  # (the answer's turn, the topic, the question's words)
-    for turn, start, end, sentence in questions:
+    for turn, start, end, said in questions:
+        sentence = plain_words(said)  # 「几多钱」 asks 「多少钱」
         topic = _topic(call, sentence)
         if any(
             answer < turn.number and len(_bigrams(sentence) & words) >= (1 if topic and topic == t else 2)
@@ -595,7 +606,8 @@ def question_handling(call: CallReading) -> CriterionResult:
         later = [t for t in call.trainee if t.number > turn.number]
         # The next two trainee turns may answer in their own words; a later one must come back to
         # the question's words (a late answer counts).
-        hit = next((t for i, t in enumerate(later) if _answers(call, t, sentence, topic, reply=i < 2)), None)
+        alone = sum(q[0] is turn for q in questions) == 1
+        hit = next((t for i, t in enumerate(later) if _answers(call, t, sentence, topic, i < 2, alone)), None)
         if hit is None:
             unanswered.append((turn, start, end, "question_handling.unanswered"))
             continue
@@ -703,9 +715,22 @@ def confirmation(call: CallReading) -> CriterionResult:
     if change is not None and change.speaker == "trainee":
         accepted = max(accepted, next((t.number for t in call.customer if t.number > change.number), 10**6))
     # A place is a key fact once one is named (an address, a landmark, the company's address).
+    # A place is a key fact once one is named (an address, a landmark, the company's address).
     place = bool(_customer_places(call)) or any(_names_a_place(call, t) for t in call.turns)
     phones = phones_given(call.customer, call.facts)
     phone = phones[-1] if phones else None
+    # The number may be read back as soon as it is given (「13812649057，我念得没错吧？」).
+    given = next((t.number for t in call.customer if phone and phone in phones_given([t])), None)
+    read_back = next(
+        (
+            span_quote(t, s, "confirmation.phone")
+            for t in call.trainee
+            if given is not None and t.number > given
+            for s in t.labels("PHONE")
+            if phone_digits(s.text) == phone
+        ),
+        None,
+    )
     if when is None and not place and not phone:
         return call.result(
             "confirmation",
@@ -724,7 +749,11 @@ def confirmation(call: CallReading) -> CriterionResult:
     best: Tuple[List[Quote], List[str]] = ([], ["约定的时间、地点"])
     for i in range(len(eligible)):
         # A read-back may run over the trainee's next turns (the time, then 「地址是…您电话…」).
-        quotes, missing = [], ["约定的时间", "约定的地点", "客户的电话"]
+        quotes, missing = (
+            ([read_back], ["约定的时间", "约定的地点"])
+            if read_back
+            else ([], ["约定的时间", "约定的地点", "客户的电话"])
+        )
         for turn in eligible[i : i + RECAP_TURNS]:
             said, left = _recap(call, turn, when, place, phone)
             tells = turn.number <= place_named and not call.is_recap(turn)

@@ -59,6 +59,7 @@ PATTERNS = (
     "interrupted",
     "redirect",
     "exaggeration",
+    "vague",
     "not_a_question",
     "what_for",
     "when",

@@ -82,6 +82,15 @@ def _function_word(lex: Lexicon, text: str, start: int) -> bool:
     return start > 0 and text[start] in lex.function_surnames and "\u4e00" <= text[start - 1] <= "\u9fff"
 
 
+# jieba's count for a word of everyday Chinese; a surname + title (王工, 李经理) scores far below it.
+COMMON_WORD_FREQ = 100
+
+
+def _common_word(span: SpacySpan) -> bool:
+    """「施工」「员工」: one everyday word that only looks like a surname + 工."""
+    return len(span) == 1 and (jieba.get_FREQ(span.text) or 0) >= COMMON_WORD_FREQ
+
+
 def extract(text: str) -> List[Span]:
     """All spans in `text` (Traditional accepted), longest-first without overlaps, in order."""
     _nlp()  # first: a changed lexicon empties the cache below
@@ -97,7 +106,7 @@ def _extract(text: str) -> Tuple[Span, ...]:
     found: List[Span] = []
     for match_id, start, end in matcher(doc):
         span = SpacySpan(doc, start, end, label=nlp.vocab.strings[match_id])
-        if span.label_ == "ADDRESSEE" and _function_word(lex, doc.text, span.start_char):
+        if span.label_ == "ADDRESSEE" and (_function_word(lex, doc.text, span.start_char) or _common_word(span)):
             continue
         found.append(Span(span.label_, span.text, span.start_char, span.end_char))
     patterns = (

@@ -27,6 +27,7 @@ _SCHEMA = {
     "weekday_names": None,
     "parts": None,
     "spoken_digits": None,
+    "spoken_forms": None,
     "mobile": None,
     "phone": None,
     "phone_reason": None,
@@ -61,6 +62,7 @@ class Lexicon:
     weekday_names: Tuple[str, ...]
     parts: Tuple[str, ...]
     spoken_digits: Mapping[str, str]
+    spoken_forms: Mapping[str, str]
     mobile: str
     phone_re: Pattern[str]
     phone_reason_re: Pattern[str]
@@ -105,6 +107,7 @@ def _build(path: Path) -> Lexicon:
         weekday_names=tuple(data["weekday_names"]),
         parts=tuple(data["parts"]),
         spoken_digits={str(k): str(v) for k, v in data["spoken_digits"].items()},
+        spoken_forms={str(k): str(v) for k, v in data["spoken_forms"].items()},
         mobile=mobile,
         phone_re=pattern("phone", str(data["phone"]).replace("{mobile}", mobile)),
         phone_reason_re=pattern("phone_reason", str(data["phone_reason"])),
@@ -129,6 +132,14 @@ def lexicon(path: Path = LEXICON_PATH) -> Lexicon:
     return cached(path, "lexicon", _build)
 
 
+def plain_words(text: str) -> str:
+    """Colloquial and regional question words in standard Mandarin (「几多钱」 → 「多少钱」), longest first."""
+    forms = lexicon().spoken_forms
+    if not forms:
+        return text
+    return re.sub("|".join(sorted(map(re.escape, forms), key=len, reverse=True)), lambda m: forms[m.group()], text)
+
+
 def phone_digits(text: str) -> str:
     """The digits of a phone number however it was said: '一三九 0123-4567' -> '13901234567'."""
     digits = lexicon().spoken_digits
@@ -147,8 +158,10 @@ CLOCK_RE = re.compile(
     rf"(?<![多少快慢好大小早晚贵宜再有差])"
     rf"{_CLOCK}(?:[点:：](?:半|一刻|三刻|\d{{1,2}}分?|[{_CN_NUM}]{{1,3}}分?)?(?!儿)|点钟)"
 )
-# Not 「二号车间」「3号楼」「五号线」: a numbered place.
-DATE_RE = re.compile(rf"(?:{_CLOCK}月)?{_CLOCK}[号日](?![子常车楼门线口库位房间栋厅仓院厂机窗台桌])")
+# Not 「二号车间」「3号楼」「五号线」 (a numbered place), nor the end of a house number (「301号」).
+DATE_RE = re.compile(
+    rf"(?<![\d零一二两三四五六七八九十百])(?:{_CLOCK}月)?{_CLOCK}[号日](?![子常车楼门线口库位房间栋厅仓院厂机窗台桌工])"
+)
 MOBILE = _LEX.mobile
 PHONE_RE = _LEX.phone_re
 PHONE_REASON = _LEX.phone_reason_re
