@@ -92,21 +92,21 @@ class CallReading:
         hit = self.rubric.first(turn.text, phrase_list)
         return (turn, hit[0], hit[1], rule) if hit else None
 
-    def promise(self, turn: ReadTurn, rule: str) -> Optional[Quote]:
-        """A rash promise: a phrase of the list, or a guarantee of a figure (「保证两个小时给您弄完」)."""
-        found = self.phrase(turn, "rash_promises", rule)
-        match = self.pattern("rash_promise").search(turn.text)
+    def phrase_or_pattern(self, turn: ReadTurn, phrase_list: str, pattern: str, rule: str) -> Optional[Quote]:
+        """The first words of `turn` that are a phrase of the list or match the pattern."""
+        found = self.phrase(turn, phrase_list, rule)
+        match = self.pattern(pattern).search(turn.text)
         if match and (found is None or match.start() < found[1]):
             return (turn, match.start(), match.end(), rule)
         return found
 
+    def promise(self, turn: ReadTurn, rule: str) -> Optional[Quote]:
+        """A rash promise: a phrase of the list, or a guarantee of a figure (「保证两个小时给您弄完」)."""
+        return self.phrase_or_pattern(turn, "rash_promises", "rash_promise", rule)
+
     def exaggeration(self, turn: ReadTurn) -> Optional[Quote]:
         """A phrase of the exaggerations list, or a claim of being the best (「升值空间全市第一」)."""
-        found = self.phrase(turn, "exaggerations", "question_handling.exaggeration")
-        match = self.pattern("exaggeration").search(turn.text)
-        if match and (found is None or match.start() < found[1]):
-            return (turn, match.start(), match.end(), "question_handling.exaggeration")
-        return found
+        return self.phrase_or_pattern(turn, "exaggerations", "exaggeration", "question_handling.exaggeration")
 
     def rude(self, turn: ReadTurn) -> Optional[Quote]:
         """A rude phrase, unless the trainee says they won't do it (「电话里我不敢乱报」)."""
