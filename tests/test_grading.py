@@ -679,3 +679,11 @@ def test_the_customers_number_may_be_read_back_when_it_is_given():
     turns = replace(turns, 11, "跟您确认一下，周六上午，滨江路88号。", "repeat_back")
     assert grade(turns).result("confirmation").passed
     assert not grade(replace(turns, 5, "王先生，您主要是家用吗？预算大概多少？")).result("confirmation").passed
+
+
+def test_a_question_cut_off_is_no_question_and_a_worth_it_question_wants_advice():
+    turns = replace(GOOD_CAR, 6, "家用，二十万左右。那个是不是——")
+    card = grade(replace(turns, 7, "王先生，欢迎您来试驾，您看是周六上午还是周日下午方便？"))
+    assert card.result("question_handling").passed and not card.result("courtesy").passed
+    assert _handled("值不值得上高配？", "家用的话我建议中配就够了。您看周六上午过来可以吗？")
+    assert not _handled("值不值得上高配？", "高配有全景天窗。您看周六上午过来可以吗？")

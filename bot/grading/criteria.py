@@ -571,8 +571,8 @@ def _customer_questions(call: CallReading) -> List[Tuple[ReadTurn, int, int, str
                 continue
             if not re.search(r"[？?]|吗", sentence) and call.pattern("not_a_question").search(sentence):
                 continue
-            if call.pattern("rhetorical").search(sentence) or call.pattern("interrupted").search(sentence):
-                continue  # 「这不是坑人吗」 asks for no information
+            if any(call.pattern(p).search(sentence) for p in ("rhetorical", "interrupted", "cut_off")):
+                continue  # 「这不是坑人吗」 asks for no information; 「是不是——」 was cut off (courtesy's fault)
             last = found[-1] if found else None
             if (
                 last
