@@ -146,6 +146,11 @@ class CallReading:
         return found
 
 
+def _house_number(span) -> bool:
+    """A street address with its number (滨江路88号), not a district or a place word."""
+    return span.label == "ADDRESS" and "号" in span.text
+
+
 def span_quote(turn: ReadTurn, span, rule: str) -> Quote:
     return (turn, span.start, span.end, rule)
 
@@ -326,9 +331,8 @@ def _trainee_places(call: CallReading, first: int) -> Tuple[List[Quote], List[Qu
     named_by_customer = bool(_customer_places(call))
     for turn in call.trainee:
         # Before the invitation only a street address counts (「我们店在滨江路88号」 told when asked).
-        labels = PLACE_LABELS if turn.number >= first else ("ADDRESS",)
-        for span in turn.labels(*labels):
-            if turn.number < first and not re.search(r"\d+号|[一二三四五六七八九十百]+号", span.text):
+        for span in turn.labels(*PLACE_LABELS):
+            if turn.number < first and not _house_number(span):
                 continue
             if named_by_customer and span.label == "PLACE" and CUSTOMERS_PLACE.match(span.text):
                 continue  # 「我到您公司」 after the customer gave the address: the address must be said
@@ -438,11 +442,11 @@ def _needs_questions(call: CallReading, turn: ReadTurn) -> List[Quote]:
         lead_in, clause_before = "", None
         if any(s.label in ("DAY", "DATE", "PART", "CLOCK") and offering_time <= s.start < end for s in turn.spans):
             continue
-        streets = [s for s in turn.spans if s.label == "ADDRESS" and "号" in turn.text[s.start : s.end]]
-        if any(start <= s.start < end for s in streets):
+        if any(_house_number(s) and start <= s.start < end for s in turn.spans):
             continue  # 「您公司还是在汉阳大道66号吧？」 checks the street address of the visit
         # 「您好」 says 您 to anyone: what remains must be about the customer.
-        about = "".join(re.split("|".join(map(re.escape, call.rubric.phrases["greeting"])), about))
+        for greeting in call.rubric.phrases["greeting"]:
+            about = about.replace(greeting, "")
         if turn.intent == "ask_needs":  # the NLU read the turn as a need question
             found.append((turn, start, end, "needs_discovery.ask_needs"))
         elif call.rubric.has(about, "needs_questions") or call.pattern("about_the_customer").search(about):
@@ -493,7 +497,7 @@ def _weekdays(text: str) -> set:
     return set(WEEKDAY_NAME.findall(same_day_names(text)))
 
 
-def _other_part_of_day(question: str, answer: str) -> bool:
+def _another_time(question: str, answer: str) -> bool:
     """The question asks about one day or part of the day and the answer speaks only of others
     (「周日开门吗」 - 「周六上午十点我们有个看房团」)."""
     asked, said = _parts_of_day(question), _parts_of_day(answer)
@@ -509,7 +513,7 @@ def _answers(
     text = turn.text
     if len(text) > call.rubric.answer_max_chars:
         return False  # a wall of words is no answer (a long but on-topic turn fails courtesy instead)
-    if _other_part_of_day(question, text):
+    if _another_time(question, text):
         return False  # 「晚上几点关」 is not answered by 「早上七点开门」
     yes_no = bool(call.pattern("yes_no").search(re.sub(r"[？?。！!\s了啊呀呢啦哈嘛]+$", "", question)))
     redirects = call.rubric.has(text, "redirect_to_visit") or call.pattern("redirect").search(text)
@@ -692,11 +696,6 @@ def _names_a_place(call: CallReading, turn: ReadTurn) -> bool:
     return bool(turn.labels("ADDRESS", "LANDMARK")) or bool(address and address in turn.text)
 
 
-def _asked_for(fact: str, when: Optional[When], place: bool, phone: Optional[str]) -> bool:
-    """Whether `fact` (one of _recap's names for what is missing) is a key fact of this call."""
-    return {"约定的时间": when is not None, "约定的地点": place, "客户的电话": bool(phone)}[fact]
-
-
 def confirmation(call: CallReading) -> CriterionResult:
     """Every key fact agreed in the call, restated by one trainee turn after the last change: the
     time (as a fact: 礼拜六早上 = 周六上午), the place, and the customer's number if given."""
@@ -714,7 +713,6 @@ def confirmation(call: CallReading) -> CriterionResult:
     change = last_change(call.turns, call.is_recap) if when else None
     if change is not None and change.speaker == "trainee":
         accepted = max(accepted, next((t.number for t in call.customer if t.number > change.number), 10**6))
-    # A place is a key fact once one is named (an address, a landmark, the company's address).
     # A place is a key fact once one is named (an address, a landmark, the company's address).
     place = bool(_customer_places(call)) or any(_names_a_place(call, t) for t in call.turns)
     phones = phones_given(call.customer, call.facts)
@@ -747,21 +745,19 @@ def confirmation(call: CallReading) -> CriterionResult:
         if t.number >= settled and t.number >= accepted and (when is not None or call.is_recap(t))
     ]
     best: Tuple[List[Quote], List[str]] = ([], ["约定的时间、地点"])
+    # The key facts a read-back must repeat (the number is done once read back when given).
+    keys = (("约定的时间", when is not None), ("约定的地点", place), ("客户的电话", bool(phone) and not read_back))
+    facts = [fact for fact, key in keys if key]
     for i in range(len(eligible)):
         # A read-back may run over the trainee's next turns (the time, then 「地址是…您电话…」).
-        quotes, missing = (
-            ([read_back], ["约定的时间", "约定的地点"])
-            if read_back
-            else ([], ["约定的时间", "约定的地点", "客户的电话"])
-        )
+        quotes, missing = [read_back] if read_back else [], facts
         for turn in eligible[i : i + RECAP_TURNS]:
             said, left = _recap(call, turn, when, place, phone)
             tells = turn.number <= place_named and not call.is_recap(turn)
-            if tells and all(q[3] == "confirmation.place" for q in said):
+            if tells and said and all(q[3] == "confirmation.place" for q in said):
                 said, left = [], [*left, "约定的地点"]  # 「我们在滨江路88号」 tells the place: repeats nothing
             quotes += said
             missing = [m for m in missing if m in left]
-        missing = [m for m in missing if _asked_for(m, when, place, phone)]
         if not missing:
             return call.result("confirmation", True, quotes, "结束前复述确认了约定的关键信息（时间、地点、电话）。")
         if len(missing) < len(best[1]) or not best[0]:
