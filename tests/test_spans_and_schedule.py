@@ -74,6 +74,17 @@ def test_relative_days_resolve_against_the_call_date():
     assert slot.weekdays == {0} and slot.part == "下午"
 
 
+@pytest.mark.parametrize("text, minute", [("明晚七点", 1140), ("明早九点半", 570), ("明天晚上7点", 1140)])
+def test_tomorrow_evening_in_one_word_names_the_day_and_keeps_the_clock(text, minute):
+    (slot,) = proposed_slots(text, SUNDAY)
+    assert (slot.weekdays, slot.minute) == ({0}, minute) and slot.concrete
+
+
+@pytest.mark.parametrize("text", ["晚一点再说", "早两点来也行", "早点来", "多一点"])
+def test_a_bit_earlier_or_later_is_no_clock_time(text):
+    assert not [s for s in extract(text) if s.label == "CLOCK"]
+
+
 def test_shared_day_in_either_or():
     slots = proposed_slots("周六上午还是下午？", SUNDAY)
     assert [(s.words, s.part) for s in slots] == [("周六上午", "上午"), ("周六下午", "下午")]

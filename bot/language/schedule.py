@@ -154,6 +154,8 @@ def proposed_slots(text: str, today: date, spans: Optional[Sequence[Span]] = Non
                 days = weekdays_of_date(span.text, today)
             elif span.label == "PART":
                 part = PARTS_OF_DAY.get(span.text, part)
+                if days is None and span.text[0] in "今明":
+                    days = weekdays_of(span.text[0] + "天", today)  # 明晚 names the day too
             elif span.label == "CLOCK":
                 part = part or part_of_clock(span.text)
                 clocks.append(span.text)

@@ -153,9 +153,9 @@ HONORIFICS = _LEX.honorifics
 HONORIFIC_BY_GENDER = _LEX.honorific_by_gender
 PARTS_OF_DAY = _LEX.parts_of_day
 DAY_WORD_RE = _LEX.day_word_re
-# Not 「多一点」「快一点」「一点儿」 (a bit), nor 「有一点」.
+# Not 「多一点」「快一点」「早一点」「一点儿」 (a bit), nor 「有一点」; 「明晚七点」 is a clock time.
 CLOCK_RE = re.compile(
-    rf"(?<![多少快慢好大小早晚贵宜再有差])"
+    rf"(?:(?<![多少快慢好大小早晚贵宜再有差])|(?<=[早晚])(?![一两1-2][点:：]))"
     rf"{_CLOCK}(?:[点:：](?:半|一刻|三刻|\d{{1,2}}分?|[{_CN_NUM}]{{1,3}}分?)?(?!儿)|点钟)"
 )
 # Not 「二号车间」「3号楼」「五号线」 (a numbered place), nor the end of a house number (「301号」).
