@@ -351,6 +351,30 @@ def test_visiting_the_customer_at_their_own_address_counts():
     assert card.result("invitation").passed and card.result("confirmation").passed
 
 
+def test_a_visit_agreed_without_a_place_has_a_partial_read_back_but_a_call_back_time_is_complete():
+    visit = [
+        ("trainee", "马师傅您好，我是九鑫汽运服务站的小王，您现在方便吗？", "greet"),
+        ("customer", "方便，你说。", ""),
+        ("trainee", "您车队的车该保养了，我过去给您看看，您看周三下午还是周四上午？", "propose_time"),
+        ("customer", "周三下午三点吧。", ""),
+        ("trainee", "好的，那周三下午三点我过去拜访您。", "repeat_back"),
+        ("customer", "行。", ""),
+        ("trainee", "谢谢马师傅，再见！", "goodbye"),
+        ("customer", "再见。", ""),
+    ]
+    result = grade(visit, call=TRUCK).result("confirmation")
+    assert not result.passed and "约定的地点" in result.feedback
+    call_back = [
+        ("trainee", "马师傅您好，我是九鑫汽运服务站的小王，您现在方便吗？", "greet"),
+        ("customer", "不方便，开车呢，你下午三点以后再打吧。", ""),
+        ("trainee", "好的，那我今天下午三点以后再给您打过来。", "repeat_back"),
+        ("customer", "好。", ""),
+        ("trainee", "谢谢马师傅，再见！", "goodbye"),
+        ("customer", "再见。", ""),
+    ]
+    assert grade(call_back, call=TRUCK).result("confirmation").passed
+
+
 def replace_info(info: CallInfo, **changes) -> CallInfo:
     from dataclasses import replace as changed
 

@@ -714,7 +714,10 @@ def confirmation(call: CallReading) -> CriterionResult:
     if change is not None and change.speaker == "trainee":
         accepted = max(accepted, next((t.number for t in call.customer if t.number > change.number), 10**6))
     # A place is a key fact once one is named (an address, a landmark, the company's address).
-    place = bool(_customer_places(call)) or any(_names_a_place(call, t) for t in call.turns)
+    # A visit has a place: a time agreed with none named is a partial agreement, and its recap too.
+    calls_back = any(call.pattern("call_back").search(t.text) for t in call.turns if abs(t.number - settled) <= 1)
+    visit = when is not None and not calls_back
+    place = visit or bool(_customer_places(call)) or any(_names_a_place(call, t) for t in call.turns)
     phones = phones_given(call.customer, call.facts)
     phone = phones[-1] if phones else None
     # The number may be read back as soon as it is given (「13812649057，我念得没错吧？」).

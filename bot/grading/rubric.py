@@ -53,6 +53,7 @@ PATTERNS = (
     "indefinite",
     "past_visit",
     "tentative",
+    "call_back",
     "rash_promise",
     "negated",
     "cut_off",
