@@ -395,6 +395,49 @@ def test_every_customer_question_counts_not_only_the_eight_topics(question, repl
     assert grade(turns).result("question_handling").passed is passes
 
 
+@pytest.mark.parametrize(
+    "question, reply, passes",
+    [
+        # a yes/no reply takes up the verb asked about, in any clause
+        ("我开车，能停吗？", "售楼处门口有访客车位，免费停。请问您贵姓？", True),
+        ("装了以后不想用了能退吗？", "提前退的话按剩余月份收两成违约金。请问您贵姓？", True),
+        ("大车进去方便不", "方便，院子是按挂车尺寸修的。请问您贵姓？", True),
+        ("你们物业让不让养狗？", "我们这周定房总价再减两万。请问您贵姓？", False),
+        # of two questions in a turn, the verb both share answers neither alone
+        ("升级要多久能装好 周末能不能装", "升级的话五个工作日左右就能装好。请问您贵姓？", False),
+        ("升级要多久能装好 周末能不能装", "五个工作日左右装好，周末也能装。请问您贵姓？", True),
+        # a whole yes/no question is no lead-in to the next one: each needs its answer
+        ("能置换吗 能抵多少钱？", "这个月有置换补贴，旧车评估后一般能抵三到五万。请问您贵姓？", True),
+        ("能置换吗 首付最低几成？", "首付最低两成。请问您贵姓？", False),
+        # why, how and which way: a reason, what to do, a direction
+        ("咋差这么多", "X7大啊，七座的，发动机也大一号。请问您贵姓？", True),
+        ("跟别家比有什么优势", "好的，我给您详细介绍一下。请问您贵姓？", False),
+        ("异响还有点，咋弄", "像是张紧轮松了，来店里紧一下就好。请问您贵姓？", True),
+        ("朝向咋样", "南北通透，客厅和主卧都朝南。请问您贵姓？", True),
+        # the fact asked for: a number, a duration in years, a saving as a share
+        ("你电话多少", "我手机是13687451209。请问您贵姓？", True),
+        ("房本下来要多久", "交房后半年左右。请问您贵姓？", True),
+        ("跟自己买电脑比能省多少钱", "按五十台算，三年大概能省三成。请问您贵姓？", True),
+        # no question to answer: a figure said back in surprise, questions announced, one asked of themself
+        ("八十八万？", "请问您贵姓？", True),
+        ("我想再问几个事", "请问您贵姓？", True),
+        ("我得看我老公那天加不加班", "请问您贵姓？", True),
+    ],
+)
+def test_replies_are_read_for_the_fact_or_the_verb_asked(question, reply, passes):
+    turns = replace(replace(GOOD_CAR, 2, question), 3, reply, "ask_name")
+    if question.startswith("八十八万"):  # said back from the trainee's own words
+        turns = replace(turns, 1, "您好，星辰汽车4S店，销售顾问小李，顶配八十八万。")
+    assert grade(turns).result("question_handling").passed is passes
+
+
+def test_an_answer_to_a_newer_question_does_not_answer_an_older_one():
+    turns = replace(replace(GOOD_CAR, 2, "坏了多久能来修？"), 3, "我们城东也有网点。请问您贵姓？", "ask_name")
+    turns = replace(replace(turns, 4, "我姓王。合同签几年？"), 5, "王先生，合同一般签两年。您主要是家用吗？")
+    result = grade(turns).result("question_handling")
+    assert not result.passed and "多久能来修" in result.feedback
+
+
 def test_a_late_answer_counts_and_a_re_ask_is_not_the_trainees_fault():
     late = replace(replace(GOOD_CAR, 3, "请问您贵姓？", "ask_name"), 7, "王先生，X5现在十八万八起。欢迎您来试驾，您看是周六上午还是周日下午方便？")
     assert grade(late).result("question_handling").passed

@@ -24,7 +24,7 @@ from bot.grading.facts import (
 from bot.grading.rubric import Rubric
 from bot.grading.scorecard import CriterionResult, Evidence
 from bot.language.schedule import WEEKDAY_NAME, same_day_names
-from bot.language.spans import split_addressee
+from bot.language.spans import split_addressee, words
 from bot.language.text import normalize
 from bot.language.topics import ANSWERS
 from bot.language.words import DAY_WORD_RE, PARTS_OF_DAY, lexicon, phone_digits, plain_words
@@ -505,11 +505,26 @@ def _another_time(question: str, answer: str) -> bool:
     return bool(asked and said and not asked & said) or bool(days_asked and days_said and not days_asked & days_said)
 
 
+# The verbs of a yes/no question too general to show that a reply takes it up.
+_GENERAL_VERBS = frozenset("是 有 能 会 要 行 好 对 可以 能够 还 了 的 在 去 来 做 弄 搞 说".split())
+
+
+def _predicate(question: str) -> Optional[str]:
+    """What a yes/no question asks about, its last word (「大车进去方便不」 → 方便, 「能停吗」 → 停)."""
+    core = re.sub(r"[？?。！!\s了啊呀呢啦哈嘛吗吧]+$", "", question)
+    core = re.sub(r"([\u4e00-\u9fff])[不没]\1", r"\1", core)  # 能不能装 → 能装
+    core = re.sub(r"[不没]$|(?:这么|那么)?多$|一下$|(?<=.)[得下上来去]+$", "", core)  # 养这么多 → 养, 坐得下 → 坐
+    tokens = words(core)
+    last = re.sub(r"^(?:能|会|可以|可|要)(?=.)", "", tokens[-1]) if tokens else ""
+    return last if re.fullmatch(r"[^\W\d一二两三四五六七八九十几]{1,3}", last) and last not in _GENERAL_VERBS else None
+
+
 def _answers(
-    call: CallReading, turn: ReadTurn, question: str, topic: Optional[str], reply: bool, alone: bool = True
+    call: CallReading, turn: ReadTurn, question: str, topic: Optional[str], reply: bool, siblings: str = ""
 ) -> bool:
     """Whether `turn` answers `question`: on its topic, echoing its words, or (the next reply) a yes/no.
-    `alone`: the only question of its turn; of two (「首付几成？公积金能用不？」) each needs its own words."""
+    `siblings`: the other questions of its turn; of two (「首付几成？公积金能用不？」) each needs its own words."""
+    alone = not siblings
     text = turn.text
     if len(text) > call.rubric.answer_max_chars:
         return False  # a wall of words is no answer (a long but on-topic turn fails courtesy instead)
@@ -527,7 +542,7 @@ def _answers(
     # (unless the day is what it asks about: 「周日开门吗」).
     about_when = topic == "hours" or bool(call.pattern("when").search(question))
     echo = _bigrams if reply or about_when else _content
-    echoes = bool(echo(question) & echo(statements))
+    echoes = bool((echo(question) - echo(siblings)) & echo(statements))
     kinds = [bool(says.search(statements)) for asks, says in call.rubric.answer_kinds.values() if asks.search(question)]
     if kinds:
         return all(kinds) and (reply or echoes)  # 「签几年」: 「一般是两年」 answers it; 「合同都带过去」 doesn't
@@ -554,14 +569,26 @@ def _answers(
         and (call.company_named(text) or call.pattern("own_name").search(text))
     ):
         return True
+    if reply and call.pattern("asks_phone").search(question) and turn.labels("PHONE"):
+        return True  # 「你电话多少」: 「我手机是136…」
     if reply and call.pattern("what_for").search(question):
         return True
     if reply and call.pattern("when").search(question) and turn.labels("DAY", "DATE", "PART", "CLOCK"):
         return True
     if reply and yes_no:
         opening = re.sub(r"^[嗯哦噢啊，,\s]+", "", text)
-        return any(opening.startswith(w) for w in call.rubric.phrases["answer_starts"])
+        if any(opening.startswith(w) for w in call.rubric.phrases["answer_starts"]):
+            return True
+        verb = _predicate(question)  # 「能停吗」: 「门口有访客车位，免费停」 takes up the verb asked
+        return verb is not None and verb not in siblings and verb in statements
     return False
+
+
+def _echoes_the_trainee(call: CallReading, turn: ReadTurn, sentence: str) -> bool:
+    """A few words of the trainee's last turn said back with a question mark (「八百八？」)."""
+    words = re.sub(r"[？?。！!，,\s啊呀呢]+", "", sentence)
+    before = [t for t in call.trainee if t.number < turn.number]
+    return 0 < len(words) <= 5 and bool(before) and words in before[-1].text
 
 
 def _customer_questions(call: CallReading) -> List[Tuple[ReadTurn, int, int, str]]:
@@ -577,12 +604,14 @@ def _customer_questions(call: CallReading) -> List[Tuple[ReadTurn, int, int, str
                 continue
             if any(call.pattern(p).search(sentence) for p in ("rhetorical", "interrupted", "cut_off")):
                 continue  # 「这不是坑人吗」 asks for no information; 「是不是——」 was cut off (courtesy's fault)
+            if _echoes_the_trainee(call, turn, sentence):
+                continue  # 「八百八？」 repeats the figure just heard in surprise
             last = found[-1] if found else None
             if (
                 last
                 and last[0] is turn
                 and len(last[3]) <= 4
-                and not re.search(r"[？?]", last[3])
+                and not re.search(r"[？?吗]", last[3])
                 and not turn.text[last[2] : start].strip(" ，,")
             ):
                 found[-1] = (turn, last[1], end, turn.text[last[1] : end])
@@ -608,10 +637,14 @@ def question_handling(call: CallReading) -> CriterionResult:
         ):
             continue  # re-asked after it was answered (its words again): not the trainee's fault
         later = [t for t in call.trainee if t.number > turn.number]
-        # The next two trainee turns may answer in their own words; a later one must come back to
-        # the question's words (a late answer counts).
-        alone = sum(q[0] is turn for q in questions) == 1
-        hit = next((t for i, t in enumerate(later) if _answers(call, t, sentence, topic, i < 2, alone)), None)
+        # The next two trainee turns may answer in their own words, until the customer asks something
+        # new; a later one must come back to the question's words (a late answer counts).
+        asked_next = next((q[0].number for q in questions if q[0].number > turn.number), 10**6)
+        siblings = "".join(plain_words(q[3]) for q in questions if q[0] is turn and q[3] != said)
+        hit = next(
+            (t for i, t in enumerate(later) if _answers(call, t, sentence, topic, i < 2 and t.number < asked_next, siblings)),
+            None,
+        )
         if hit is None:
             unanswered.append((turn, start, end, "question_handling.unanswered"))
             continue

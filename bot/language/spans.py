@@ -138,6 +138,12 @@ def _longest_first(spans: List[Span]) -> List[Span]:
     return sorted(kept, key=lambda s: s.start)
 
 
+def words(text: str) -> List[str]:
+    """The words of `text` as the extractor segments them (jieba with the project dictionary)."""
+    _, nlp, _ = _nlp()
+    return [token.text for token in nlp.make_doc(normalize(text))]
+
+
 def split_addressee(text: str) -> Tuple[str, str]:
     """'欧阳女士' -> ('欧阳', '女士')."""
     for surname in lexicon().compound_surnames:
