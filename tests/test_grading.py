@@ -650,6 +650,13 @@ def test_a_statement_with_a_question_word_asks_nothing(customer):
         ("这个看您怎么开了。", False),
         ("这回除了保养，还有别的想看看的吗？", True),
         ("您主要看中哪些配置呢？", True),
+        ("您买车是自己开对吧，想要几座的？", True),  # a check beside a need question hides nothing
+        ("要看是轴承还是齿轮的毛病，轴承的话五六百。", False),  # depends on A or B: no question
+        ("长途的话还是小朋友坐更舒服。", False),  # 还是 as "rather"
+        ("根据面积布几个小基站就能覆盖。", False),  # 几个 as "a few"
+        ("好的，那您什么时候回来了提前跟我说一声。", False),  # whenever
+        ("是，你要问啥？", False),
+        ("好的，您邮箱是？", False),
     ],
 )
 def test_only_questions_about_the_customers_need_are_need_questions(asked, is_need):
@@ -675,6 +682,28 @@ def test_a_day_the_customer_only_might_come_is_not_agreed():
     turns = replace(GOOD_CAR, 8, "那我周六看情况吧。你们在哪？")
     turns = replace(turns, 11, "好的，欢迎您周六过来，我们在滨江路88号，电话13912345678。", "invite_visit")
     assert not grade(turns).result("confirmation").passed
+
+
+def test_a_time_the_customer_leaves_open_is_no_invitation():
+    turns = replace(GOOD_CAR, 8, "周六不一定，到时候再说吧。你们在哪？")
+    turns = replace(turns, 11, "好的，那您有空随时过来，电话13912345678对吧？", "acknowledge")
+    result = grade(turns).result("invitation")
+    assert not result.passed and "客户答应的时间" in result.feedback
+    taken_up = replace(replace(GOOD_CAR, 7, "好的王先生。", "acknowledge"), 8, "我周六上午过去。")
+    taken_up = replace(taken_up, 9, "好的，那就周六上午十点，我们在滨江路88号。方便留个电话吗？", "acknowledge")
+    assert grade(taken_up).result("invitation").passed  # fixing the visit the customer offered
+
+
+def test_the_show_flat_is_what_to_see_not_where_to_come():
+    turns = replace(GOOD_CAR, 9, "好的。方便留个电话吗？", "ask_phone")
+    turns = replace(turns, 7, "王先生，您周六上午还是周日下午过来看看样板间？", "propose_time")
+    turns = replace(turns, 11, "跟您确认一下，周六上午，电话13912345678，对吗？")
+    assert not grade(turns).result("invitation").passed
+
+
+def test_someone_the_customer_mentions_by_surname_is_not_the_customer():
+    turns = replace(GOOD_CAR, 2, "你好，上周一个姓宋的小姑娘接待的我，X5多少钱？")
+    assert grade(turns).result("name_capture").passed  # 王先生 throughout, not a wrong 宋
 
 
 def test_a_past_visit_is_no_invitation_and_a_colleague_the_customer_named_is_not_the_customer():

@@ -141,6 +141,8 @@ class CallReading:
                 or self.rubric.has(text, "invitation")
                 or self.pattern("invites").search(text)
                 or (self.asks(text) and any(s.concrete for s in slots_of(t)))
+                # 「那就明天上午九点，我们站在城北工业大道36号」 fixes the visit the customer offered
+                or (any(s.concrete for s in slots_of(t)) and bool(t.labels("ADDRESS", "LANDMARK")))
             ):
                 found.append(t)
         return found
@@ -205,7 +207,7 @@ def _surname_patterns() -> Tuple[Pattern[str], Pattern[str], Pattern[str]]:
         return _surname_patterns_for[0][1]
     surname = lex.surname_re
     familiar = "|".join(lex.familiar_prefixes)
-    gives = re.compile(rf"(?:免贵姓|复姓|我姓|(?<!贵)姓)({surname})")
+    gives = re.compile(rf"(?:免贵姓|复姓|我姓|(?<!贵)姓)({surname})(?!的)")  # 「一个姓宋的小姑娘」: someone else
     honorifics = "|".join(lex.honorifics)
     offered = re.compile(rf"叫我((?:{familiar})({surname})|({surname})(?:{honorifics}))")
     # A bare answer to 「请问您贵姓？」: 「欧阳。」「我司马」「我叫王建国」.
@@ -346,6 +348,15 @@ def _trainee_places(call: CallReading, first: int) -> Tuple[List[Quote], List[Qu
     return right, wrong
 
 
+def _left_open(call: CallReading, settled: int) -> bool:
+    """The customer's word on the time last said only might come (「周六不一定，到时候再说吧」): the
+    turn that said it, or the customer's answer to the trainee who said it."""
+    said = next((t for t in call.turns if t.number == settled), None)
+    if said is not None and said.speaker == "trainee":
+        said = next((t for t in call.customer if t.number > settled), None)
+    return said is not None and bool(call.pattern("tentative").search(said.text))
+
+
 def invitation(call: CallReading) -> CriterionResult:
     invites = call.invite_turns()
     if not invites:
@@ -354,10 +365,13 @@ def invitation(call: CallReading) -> CriterionResult:
     # taking up the customer's 「那我下礼拜二晚上过去」).
     first = min([invites[0].number] + [t.number for t in call.trainee if any(s.concrete for s in slots_of(t))])
     when, settled = agreed_time([t for t in call.turns if t.number >= first], call.facts, call.is_recap)
+    left_open = when is not None and _left_open(call, settled)
     right, wrong = _trainee_places(call, first)
     last_wrong = wrong and (not right or wrong[-1][0].number >= right[-1][0].number)
     missing = []
-    if when is None or not when.concrete:
+    if left_open:
+        missing.append("客户答应的时间（客户只说了可能来、到时候再说）")
+    elif when is None or not when.concrete:
         missing.append("明确的时间（最后约定的是哪天、上午/下午或几点）")
     if last_wrong:
         words = wrong[-1][0].text[wrong[-1][1] : wrong[-1][2]]
@@ -421,6 +435,18 @@ def _sentences(text: str, pattern: re.Pattern = SENTENCE) -> List[Tuple[int, int
     return found
 
 
+def _need_units(call: CallReading, text: str) -> List[Tuple[int, int, str]]:
+    """The sentences of a turn; one holding a check (「您买房是自住对吧，想要几房的？」) in its clauses,
+    so that the check does not hide the need question beside it."""
+    units: List[Tuple[int, int, str]] = []
+    for start, end, sentence in _sentences(text, SPOKEN):
+        if call.rubric.has(sentence, "not_needs_questions"):
+            units += [(start + s, start + e, clause) for s, e, clause in _sentences(sentence, CLAUSE)]
+        else:
+            units.append((start, end, sentence))
+    return units
+
+
 def _needs_questions(call: CallReading, turn: ReadTurn) -> List[Quote]:
     """Questions about the customer's situation: what they want, use, budget, timing, layout..."""
     found = []
@@ -428,7 +454,7 @@ def _needs_questions(call: CallReading, turn: ReadTurn) -> List[Quote]:
     # statements since the last full stop or question.
     lead_in = ""
     clause_before = None  # where the clause just before starts, when only a pause parts them
-    for start, end, sentence in _sentences(turn.text, SPOKEN):
+    for start, end, sentence in _need_units(call, turn.text):
         about = lead_in + sentence
         asks = call.asks(sentence)
         paused = not asks and not re.search(r"[。！!；;]$", sentence)
@@ -735,8 +761,7 @@ def confirmation(call: CallReading) -> CriterionResult:
     when, settled = agreed_time(call.turns, call.facts, call.is_recap)
     if when is not None and not when.weekdays:
         when = None  # 「下周再说」 agrees no day
-    settling = next((t for t in call.customer if t.number == settled), None)
-    if settling is not None and call.pattern("tentative").search(settling.text):
+    if when is not None and _left_open(call, settled):
         when = None  # 「那我周末看情况吧」 names a day and agrees to nothing
     # The customer's first word on a time is when agreeing starts: the trainee's own proposal
     # (「下周一上午九点过来，可以吗？」, 「改到周六下午可以吗？」) is no read-back.
