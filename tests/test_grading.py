@@ -422,6 +422,14 @@ def test_every_customer_question_counts_not_only_the_eight_topics(question, repl
         ("八十八万？", "请问您贵姓？", True),
         ("我想再问几个事", "请问您贵姓？", True),
         ("我得看我老公那天加不加班", "请问您贵姓？", True),
+        # run-on questions are as many questions; a tag or a 「啥？」 is none
+        ("X5顶配多少钱有现车没啊我下个月就得用车", "顶配二十二万八。请问您贵姓？", False),
+        ("X5顶配多少钱有现车没啊我下个月就得用车", "顶配二十二万八，白色有现车。请问您贵姓？", True),
+        ("保养一次多少钱多久保养一回", "一万公里或者一年保养一次。请问您贵姓？", False),  # 一万公里 is no price
+        ("X3最低多少钱能拿下？", "X3十四万八起，本月还有店内优惠。请问您贵姓？", True),
+        ("首付能不能分期嘛 要得不", "首付不能分期，可以先交两万定金。请问您贵姓？", True),
+        ("啥？", "我说X5十八万八起。请问您贵姓？", True),
+        ("装好要多久", "具体方案我当面给您讲，您来店里。请问您贵姓？", False),  # a plain fact: no redirect
     ],
 )
 def test_replies_are_read_for_the_fact_or_the_verb_asked(question, reply, passes):

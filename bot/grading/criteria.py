@@ -105,8 +105,11 @@ class CallReading:
         return self.phrase_or_pattern(turn, "rash_promises", "rash_promise", rule)
 
     def exaggeration(self, turn: ReadTurn) -> Optional[Quote]:
-        """A phrase of the exaggerations list, or a claim of being the best (「升值空间全市第一」)."""
-        return self.phrase_or_pattern(turn, "exaggerations", "exaggeration", "question_handling.exaggeration")
+        """A phrase of the exaggerations list, or a claim of being the best (「升值空间全市第一」), unless
+        it repeats the customer's own words (「最便宜的多少钱」-「最便宜的那个十七万九」)."""
+        hit = self.phrase_or_pattern(turn, "exaggerations", "exaggeration", "question_handling.exaggeration")
+        asked = next((t.text for t in reversed(self.customer) if t.number < turn.number), "")
+        return None if hit and turn.text[hit[1] : hit[2]] in asked else hit
 
     def rude(self, turn: ReadTurn) -> Optional[Quote]:
         """A rude phrase, unless the trainee says they won't do it (「电话里我不敢乱报」)."""
@@ -535,14 +538,18 @@ def _another_time(question: str, answer: str) -> bool:
 _GENERAL_VERBS = frozenset("是 有 能 会 要 行 好 对 可以 能够 还 了 的 在 去 来 做 弄 搞 说".split())
 
 
-def _predicate(question: str) -> Optional[str]:
-    """What a yes/no question asks about, its last word (「大车进去方便不」 → 方便, 「能停吗」 → 停)."""
+def _predicates(question: str) -> List[str]:
+    """What a yes/no question asks about, its last two words (「大车进去方便不」 → 方便, 「能停吗」 → 停,
+    「还搞活动不」 → 搞, 活动)."""
     core = re.sub(r"[？?。！!\s了啊呀呢啦哈嘛吗吧]+$", "", question)
     core = re.sub(r"([\u4e00-\u9fff])[不没]\1", r"\1", core)  # 能不能装 → 能装
     core = re.sub(r"[不没]$|(?:这么|那么)?多$|一下$|(?<=.)[得下上来去]+$", "", core)  # 养这么多 → 养, 坐得下 → 坐
-    tokens = words(core)
-    last = re.sub(r"^(?:能|会|可以|可|要)(?=.)", "", tokens[-1]) if tokens else ""
-    return last if re.fullmatch(r"[^\W\d一二两三四五六七八九十几]{1,3}", last) and last not in _GENERAL_VERBS else None
+    found = []
+    for token in words(core)[-2:]:
+        word = re.sub(r"^(?:能|会|可以|可|要)(?=.)", "", token)
+        if re.fullmatch(r"[^\W\d一二两三四五六七八九十几]{1,3}", word) and word not in _GENERAL_VERBS:
+            found.append(word)
+    return found
 
 
 def _answers(
@@ -605,9 +612,38 @@ def _answers(
         opening = re.sub(r"^[嗯哦噢啊，,\s]+", "", text)
         if any(opening.startswith(w) for w in call.rubric.phrases["answer_starts"]):
             return True
-        verb = _predicate(question)  # 「能停吗」: 「门口有访客车位，免费停」 takes up the verb asked
-        return verb is not None and verb not in siblings and verb in statements
+        # 「能停吗」: 「门口有访客车位，免费停」 takes up the verb asked
+        return any(verb not in siblings and verb in statements for verb in _predicates(question))
     return False
+
+
+# Where one question ends and the next begins without a pause (「多少钱有现车没啊」「多少钱多久保养一回」).
+_QUESTION_END = re.compile(
+    r"(?:多少钱|多少(?![钱一个平天年台辆块万])|多久|(?<!差不)多大|多远|吗|嘛|呢|[没不][啊呀])(?=[\u4e00-\u9fffA-Za-z0-9])"
+)
+
+
+def _asks_in_words(call: CallReading, text: str) -> bool:
+    """Whether `text` asks by its words (「有现车没啊」), not only by a ？ or a trailing particle."""
+    return call.asks(plain_words(re.sub(r"[？?。！!\s啊呀呢嘛哦]+$", "", text)))
+
+
+def _run_ons(call: CallReading, text: str) -> List[Tuple[int, int, str]]:
+    """The clauses of a customer's turn, with run-on questions split where the next one starts; a
+    piece that asks nothing in words and is short or ends in ？ (「多久能装好」「多少钱能拿下？」) stays
+    with the one before."""
+    pieces: List[Tuple[int, int, str]] = []
+    for start, end, clause in _sentences(text, CLAUSE):
+        cuts = [0, *(m.end() for m in _QUESTION_END.finditer(clause)), len(clause)]
+        first = len(pieces)
+        for a, b in zip(cuts, cuts[1:]):
+            piece = clause[a:b]
+            if len(pieces) > first and not _asks_in_words(call, piece) and (len(piece) <= 4 or re.search(r"[？?]", piece)):
+                s, _, _ = pieces[-1]
+                pieces[-1] = (s, start + b, text[s : start + b])
+            else:
+                pieces.append((start + a, start + b, clause[a:b]))
+    return pieces
 
 
 def _echoes_the_trainee(call: CallReading, turn: ReadTurn, sentence: str) -> bool:
@@ -622,16 +658,20 @@ def _customer_questions(call: CallReading) -> List[Tuple[ReadTurn, int, int, str
     跟钉钉有什么区别」) is one question."""
     found: List[Tuple[ReadTurn, int, int, str]] = []
     for turn in call.customer:
-        for start, end, sentence in _sentences(turn.text, CLAUSE):
+        for start, end, sentence in _run_ons(call, turn.text):
             core = sentence.rstrip("。！!；;")
-            if re.fullmatch(r"[喂哎诶嗯啊呀]+[？?]?", core) or not call.asks(plain_words(sentence)):
-                continue
+            if re.fullmatch(r"(?:[喂哎诶嗯啊呀]+|什么|啥子?)[？?]?", core) or not (
+                call.asks(plain_words(sentence)) or _asks_in_words(call, sentence)
+            ):
+                continue  # 「喂？」 checks the line, 「啥？」 asks to hear it again
             if not re.search(r"[？?]|吗", sentence) and call.pattern("not_a_question").search(sentence):
                 continue
             if any(call.pattern(p).search(sentence) for p in ("rhetorical", "interrupted", "cut_off")):
                 continue  # 「这不是坑人吗」 asks for no information; 「是不是——」 was cut off (courtesy's fault)
             if _echoes_the_trainee(call, turn, sentence):
                 continue  # 「八百八？」 repeats the figure just heard in surprise
+            if found and found[-1][0] is turn and call.pattern("tag_question").search(sentence):
+                continue  # 「首付能不能分期嘛 要得不」: the tag belongs to the question before
             last = found[-1] if found else None
             if (
                 last

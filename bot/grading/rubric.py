@@ -54,6 +54,7 @@ PATTERNS = (
     "past_visit",
     "tentative",
     "call_back",
+    "tag_question",
     "rash_promise",
     "negated",
     "cut_off",
