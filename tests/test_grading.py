@@ -665,6 +665,8 @@ def test_a_statement_with_a_question_word_asks_nothing(customer):
         ("好的，那您什么时候回来了提前跟我说一声。", False),  # whenever
         ("是，你要问啥？", False),
         ("好的，您邮箱是？", False),
+        ("师傅您好，您前几天在站里做过检查，现在方便吗？", False),  # 前几天 as 'a few days ago'
+        ("机油还是上回那个牌子，没换。", False),  # 还是 as 'still'
     ],
 )
 def test_only_questions_about_the_customers_need_are_need_questions(asked, is_need):
@@ -707,6 +709,20 @@ def test_the_show_flat_is_what_to_see_not_where_to_come():
     turns = replace(turns, 7, "王先生，您周六上午还是周日下午过来看看样板间？", "propose_time")
     turns = replace(turns, 11, "跟您确认一下，周六上午，电话13912345678，对吗？")
     assert not grade(turns).result("invitation").passed
+
+
+def test_labour_and_parts_is_no_one_addressed():
+    turns = replace(GOOD_CAR, 3, "X5十八万八起，保养连工带料四百。请问您贵姓？")
+    assert grade(turns).result("name_capture").passed  # not 连工, a surname and a title
+
+
+def test_a_place_told_once_and_left_out_of_the_read_back_after_it_is_not_read_back():
+    turns = replace(GOOD_CAR, 9, "好的，那就周六上午十点，我们在滨江路88号。方便留个电话吗？", "give_address")
+    turns = replace(turns, 11, "好的确认一下，周六上午十点，电话13912345678，对吗？")
+    result = grade(turns).result("confirmation")
+    assert not result.passed and "约定的地点" in result.feedback
+    said_last = replace(turns, 11, "好的，电话13912345678，我记下了。", "acknowledge")
+    assert grade(said_last).result("confirmation").passed  # the time and the place were the last said
 
 
 def test_someone_the_customer_mentions_by_surname_is_not_the_customer():

@@ -787,6 +787,13 @@ def _recap(
     return quotes, missing
 
 
+def _tells_first(call: CallReading, turn: ReadTurn, quotes: List[Quote]) -> bool:
+    """The places `turn` names are said for the first time in the call: told, not read back."""
+    earlier = "".join(t.text for t in call.turns if t.number < turn.number)
+    places = [turn.text[q[1] : q[2]] for q in quotes if q[3] == "confirmation.place"]
+    return bool(places) and not any(p in earlier for p in places) and not call.is_recap(turn)
+
+
 RECAP_TURNS = 3  # a read-back spread over this many of the trainee's turns still counts
 
 
@@ -849,14 +856,20 @@ def confirmation(call: CallReading) -> CriterionResult:
     # The key facts a read-back must repeat (the number is done once read back when given).
     keys = (("约定的时间", when is not None), ("约定的地点", place), ("客户的电话", bool(phone) and not read_back))
     facts = [fact for fact, key in keys if key]
+    recaps = {t.number: _recap(call, t, when, place, phone) for t in eligible}
+    # Later turns that read back the time but not the place (「确认一下，周三中午十二点半，电话…」).
+    time_only = [n for n, (_, left) in recaps.items() if when and "约定的时间" not in left and "约定的地点" in left]
     for i in range(len(eligible)):
         # A read-back may run over the trainee's next turns (the time, then 「地址是…您电话…」).
         quotes, missing = [read_back] if read_back else [], facts
         for turn in eligible[i : i + RECAP_TURNS]:
-            said, left = _recap(call, turn, when, place, phone)
+            said, left = recaps[turn.number]
             tells = turn.number <= place_named and not call.is_recap(turn)
             if tells and said and all(q[3] == "confirmation.place" for q in said):
                 said, left = [], [*left, "约定的地点"]  # 「我们在滨江路88号」 tells the place: repeats nothing
+            elif _tells_first(call, turn, said) and any(n > turn.number for n in time_only):
+                # The place told once (「售楼处在锦绣大道1号」) and left out of the read-back after it.
+                said, left = [q for q in said if q[3] != "confirmation.place"], [*left, "约定的地点"]
             quotes += said
             missing = [m for m in missing if m in left]
         if not missing:
