@@ -430,6 +430,7 @@ def test_every_customer_question_counts_not_only_the_eight_topics(question, repl
         ("首付能不能分期嘛 要得不", "首付不能分期，可以先交两万定金。请问您贵姓？", True),
         ("啥？", "我说X5十八万八起。请问您贵姓？", True),
         ("装好要多久", "具体方案我当面给您讲，您来店里。请问您贵姓？", False),  # a plain fact: no redirect
+        ("你们现在还搞活动不", "还在，这个月保养送机滤。请问您贵姓？", True),
     ],
 )
 def test_replies_are_read_for_the_fact_or_the_verb_asked(question, reply, passes):
@@ -437,6 +438,13 @@ def test_replies_are_read_for_the_fact_or_the_verb_asked(question, reply, passes
     if question.startswith("八十八万"):  # said back from the trainee's own words
         turns = replace(turns, 1, "您好，星辰汽车4S店，销售顾问小李，顶配八十八万。")
     assert grade(turns).result("question_handling").passed is passes
+
+
+def test_a_trainee_coming_back_to_an_earlier_question_answers_it_late():
+    turns = replace(replace(GOOD_CAR, 2, "到期前能先装上不？"), 3, "请问您贵姓？", "ask_name")
+    assert not grade(turns).result("question_handling").passed
+    back = replace(turns, 5, "王先生，另外您刚问的安装，签约后十个工作日能装上。您主要是家用吗？")
+    assert grade(back).result("question_handling").passed
 
 
 def test_an_answer_to_a_newer_question_does_not_answer_an_older_one():

@@ -686,6 +686,12 @@ def _customer_questions(call: CallReading) -> List[Tuple[ReadTurn, int, int, str
     return found
 
 
+def _replies(call: CallReading, turn: ReadTurn, i: int, asked_next: int) -> bool:
+    """Whether the trainee's `i`-th turn after a question may answer it in its own words: one of the
+    next two before the customer asks anew, or one that comes back to it (「您刚问的安装…」)."""
+    return (i < 2 and turn.number < asked_next) or bool(call.pattern("refers_back").search(turn.text))
+
+
 def question_handling(call: CallReading) -> CriterionResult:
     exaggerated = [
         q for t in call.trainee if (q := call.exaggeration(t) or call.promise(t, "question_handling.rash_promise"))
@@ -708,7 +714,11 @@ def question_handling(call: CallReading) -> CriterionResult:
         asked_next = next((q[0].number for q in questions if q[0].number > turn.number), 10**6)
         siblings = "".join(plain_words(q[3]) for q in questions if q[0] is turn and q[3] != said)
         hit = next(
-            (t for i, t in enumerate(later) if _answers(call, t, sentence, topic, i < 2 and t.number < asked_next, siblings)),
+            (
+                t
+                for i, t in enumerate(later)
+                if _answers(call, t, sentence, topic, _replies(call, t, i, asked_next), siblings)
+            ),
             None,
         )
         if hit is None:

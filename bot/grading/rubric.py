@@ -55,6 +55,7 @@ PATTERNS = (
     "tentative",
     "call_back",
     "tag_question",
+    "refers_back",
     "rash_promise",
     "negated",
     "cut_off",
