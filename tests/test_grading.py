@@ -431,6 +431,9 @@ def test_every_customer_question_counts_not_only_the_eight_topics(question, repl
         ("啥？", "我说X5十八万八起。请问您贵姓？", True),
         ("装好要多久", "具体方案我当面给您讲，您来店里。请问您贵姓？", False),  # a plain fact: no redirect
         ("你们现在还搞活动不", "还在，这个月保养送机滤。请问您贵姓？", True),
+        ("工程到哪一步了", "已经封顶了，现在在做外立面。请问您贵姓？", True),
+        ("保养多久做一次", "每一万公里做一次。请问您贵姓？", True),
+        ("那个楼啥时候交房啊现在盖到几层了", "我们样板间上个月开放了，精装修的。请问您贵姓？", False),
     ],
 )
 def test_replies_are_read_for_the_fact_or_the_verb_asked(question, reply, passes):

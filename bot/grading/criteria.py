@@ -619,7 +619,8 @@ def _answers(
 
 # Where one question ends and the next begins without a pause (「多少钱有现车没啊」「多少钱多久保养一回」).
 _QUESTION_END = re.compile(
-    r"(?:多少钱|多少(?![钱一个平天年台辆块万])|多久|(?<!差不)多大|多远|吗|嘛|呢|[没不][啊呀])(?=[\u4e00-\u9fffA-Za-z0-9])"
+    r"(?:多少钱|多少(?![钱一个平天年台辆块万])|多久|(?<!差不)多大|多远|吗|嘛|呢|[没不][啊呀]|(?:什么|啥)时候[\u4e00-\u9fff]{0,6}?[啊呀])"
+    r"(?=[\u4e00-\u9fffA-Za-z0-9])"
 )
 
 
