@@ -535,7 +535,10 @@ def _another_time(question: str, answer: str) -> bool:
 
 
 # The verbs of a yes/no question too general to show that a reply takes it up.
-_GENERAL_VERBS = frozenset("是 有 能 会 要 行 好 对 可以 能够 还 了 的 在 去 来 做 弄 搞 说".split())
+_GENERAL_VERBS = frozenset(
+    ["是", "有", "能", "会", "要", "行", "好", "对", "可以", "能够", "还", "了", "的", "在"]
+    + ["去", "来", "做", "弄", "搞", "说"]
+)
 
 
 def _predicates(question: str) -> List[str]:
@@ -634,12 +637,13 @@ def _run_ons(call: CallReading, text: str) -> List[Tuple[int, int, str]]:
     piece that asks nothing in words and is short or ends in ？ (「多久能装好」「多少钱能拿下？」) stays
     with the one before."""
     pieces: List[Tuple[int, int, str]] = []
-    for start, end, clause in _sentences(text, CLAUSE):
+    for start, _, clause in _sentences(text, CLAUSE):
         cuts = [0, *(m.end() for m in _QUESTION_END.finditer(clause)), len(clause)]
         first = len(pieces)
-        for a, b in zip(cuts, cuts[1:]):
+        for a, b in zip(cuts, cuts[1:], strict=False):
             piece = clause[a:b]
-            if len(pieces) > first and not _asks_in_words(call, piece) and (len(piece) <= 4 or re.search(r"[？?]", piece)):
+            continues = len(piece) <= 4 or re.search(r"[？?]", piece)
+            if len(pieces) > first and not _asks_in_words(call, piece) and continues:
                 s, _, _ = pieces[-1]
                 pieces[-1] = (s, start + b, text[s : start + b])
             else:
