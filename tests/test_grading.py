@@ -351,7 +351,7 @@ def test_visiting_the_customer_at_their_own_address_counts():
     assert card.result("invitation").passed and card.result("confirmation").passed
 
 
-def test_a_visit_agreed_without_a_place_has_a_partial_read_back_but_a_call_back_time_is_complete():
+def test_a_visit_agreed_without_a_place_has_a_partial_read_back_and_a_call_back_is_no_appointment():
     visit = [
         ("trainee", "马师傅您好，我是九鑫汽运服务站的小王，您现在方便吗？", "greet"),
         ("customer", "方便，你说。", ""),
@@ -372,7 +372,8 @@ def test_a_visit_agreed_without_a_place_has_a_partial_read_back_but_a_call_back_
         ("trainee", "谢谢马师傅，再见！", "goodbye"),
         ("customer", "再见。", ""),
     ]
-    assert grade(call_back, call=TRUCK).result("confirmation").passed
+    result = grade(call_back, call=TRUCK).result("confirmation")
+    assert not result.passed and "没有约定" in result.feedback  # nothing agreed to read back
 
 
 def replace_info(info: CallInfo, **changes) -> CallInfo:
@@ -433,6 +434,11 @@ def test_every_customer_question_counts_not_only_the_eight_topics(question, repl
         ("你们现在还搞活动不", "还在，这个月保养送机滤。请问您贵姓？", True),
         ("工程到哪一步了", "已经封顶了，现在在做外立面。请问您贵姓？", True),
         ("保养多久做一次", "每一万公里做一次。请问您贵姓？", True),
+        ("那要准备啥材料", "身份证、户口本和近半年的银行流水。请问您贵姓？", True),
+        ("后备箱多大", "X5后排很宽，坐三个大人没问题。请问您贵姓？", False),  # the rear seats, not the boot
+        ("收银老是卡，你们有什么办法", "可以给您做SD-WAN组网，收银单独走。请问您贵姓？", True),
+        ("尿素多少钱一桶", "十升一桶六十五。请问您贵姓？", True),
+        ("你们早上几点开门", "您看周四早上还是周五早上过来？请问您贵姓？", False),  # a time asked, a day offered
         ("那个楼啥时候交房啊现在盖到几层了", "我们样板间上个月开放了，精装修的。请问您贵姓？", False),
     ],
 )
@@ -703,6 +709,30 @@ def test_a_day_the_customer_only_might_come_is_not_agreed():
     turns = replace(GOOD_CAR, 8, "那我周六看情况吧。你们在哪？")
     turns = replace(turns, 11, "好的，欢迎您周六过来，我们在滨江路88号，电话13912345678。", "invite_visit")
     assert not grade(turns).result("confirmation").passed
+
+
+def test_another_day_named_after_a_day_replaces_it():
+    turns = replace(GOOD_CAR, 8, "周六上午我有个会，改下周四吧。你们在哪？")
+    result = grade(turns).result("invitation")
+    assert not result.passed and "明确的时间" in result.feedback  # 下周四 has no part of the day
+
+
+def test_a_landline_in_groups_is_a_number_given_and_read_back():
+    turns = replace(GOOD_CAR, 10, "打我办公室座机吧，027 8556 3210。")
+    card = grade(turns)
+    assert card.result("contact_exchange").passed and not card.result("confirmation").passed  # 1391… read back
+
+
+@pytest.mark.parametrize("argues", ["您这话就不对了，我们的网很稳。", "那是您不懂，便宜没好货。"])
+def test_talking_the_customer_down_fails_courtesy(argues):
+    turns = replace(GOOD_CAR, 5, f"王先生，{argues}您主要是家用吗？")
+    assert not grade(turns).result("courtesy").passed
+
+
+def test_a_surname_given_in_traditional_characters_with_a_pause():
+    turns = replace(replace(GOOD_CAR, 4, "免貴姓 鄧"), 5, "邓先生，您主要是家用吗？预算大概多少？")
+    turns = [(s, t.replace("王先生", "邓先生"), i) for s, t, i in turns]
+    assert grade(turns).result("name_capture").passed
 
 
 def test_a_time_the_customer_leaves_open_is_no_invitation():

@@ -210,7 +210,7 @@ def _surname_patterns() -> Tuple[Pattern[str], Pattern[str], Pattern[str]]:
         return _surname_patterns_for[0][1]
     surname = lex.surname_re
     familiar = "|".join(lex.familiar_prefixes)
-    gives = re.compile(rf"(?:免贵姓|复姓|我姓|(?<!贵)姓)({surname})(?!的)")  # 「一个姓宋的小姑娘」: someone else
+    gives = re.compile(rf"(?:免贵姓|复姓|我姓|(?<!贵)姓)\s?({surname})(?!的)")  # 「一个姓宋的小姑娘」: someone else
     honorifics = "|".join(lex.honorifics)
     offered = re.compile(rf"叫我((?:{familiar})({surname})|({surname})(?:{honorifics}))")
     # A bare answer to 「请问您贵姓？」: 「欧阳。」「我司马」「我叫王建国」.
@@ -235,13 +235,14 @@ def _customer_surname(call: CallReading) -> Tuple[Optional[str], Optional[str], 
         if turn.speaker == "trainee":
             asked = bool(turn.intent == "ask_name" or call.pattern("asks_name").search(turn.text))
             continue
+        said = normalize(turn.text)  # 「免貴姓 鄧」
         for pattern in (offered, gives, *((answer,) if asked else ())):
-            match = pattern.search(turn.text)
+            match = pattern.search(said)
             if not match:
                 continue
             group = (2 if match.group(2) else 3) if pattern is offered else 1  # 老杨 | 王哥
             surname = match.group(group)
-            after = turn.text[match.end(group) : match.end(group) + 1]
+            after = said[match.end(group) : match.end(group) + 1]
             if pattern is answer and surname in lexicon().function_surnames and "\u4e00" <= after <= "\u9fff":
                 continue  # 「我叫车过去」: a verb, not the surname 车
             if expected and surname != expected:
@@ -609,7 +610,9 @@ def _answers(
         return True  # 「你电话多少」: 「我手机是136…」
     if reply and call.pattern("what_for").search(question):
         return True
-    if reply and call.pattern("when").search(question) and turn.labels("DAY", "DATE", "PART", "CLOCK"):
+    # 「几点开门」 asks for a clock time; 「哪天」「什么时候」 a day or a time
+    times = ("CLOCK",) if "几点" in question else ("DAY", "DATE", "PART", "CLOCK")
+    if reply and call.pattern("when").search(question) and turn.labels(*times):
         return True
     if reply and yes_no:
         opening = re.sub(r"^[嗯哦噢啊，,\s]+", "", text)
@@ -825,6 +828,10 @@ def confirmation(call: CallReading) -> CriterionResult:
         when = None  # 「下周再说」 agrees no day
     if when is not None and _left_open(call, settled):
         when = None  # 「那我周末看情况吧」 names a day and agrees to nothing
+    if when is not None and any(
+        call.pattern("call_back").search(t.text) for t in call.turns if abs(t.number - settled) <= 1
+    ):
+        when = None  # 「三点以后再给您打过来」: a call-back is no appointment to read back
     # The customer's first word on a time is when agreeing starts: the trainee's own proposal
     # (「下周一上午九点过来，可以吗？」, 「改到周六下午可以吗？」) is no read-back.
     today = reference_date(call.turns)
@@ -833,11 +840,9 @@ def confirmation(call: CallReading) -> CriterionResult:
     change = last_change(call.turns, call.is_recap) if when else None
     if change is not None and change.speaker == "trainee":
         accepted = max(accepted, next((t.number for t in call.customer if t.number > change.number), 10**6))
-    # A place is a key fact once one is named (an address, a landmark, the company's address).
-    # A visit has a place: a time agreed with none named is a partial agreement, and its recap too.
-    calls_back = any(call.pattern("call_back").search(t.text) for t in call.turns if abs(t.number - settled) <= 1)
-    visit = when is not None and not calls_back
-    place = visit or bool(_customer_places(call)) or any(_names_a_place(call, t) for t in call.turns)
+    # A place is a key fact once one is named (an address, a landmark, the company's address), and a
+    # visit has one: a time agreed with no place is a partial agreement, and its recap too.
+    place = when is not None or bool(_customer_places(call)) or any(_names_a_place(call, t) for t in call.turns)
     phones = phones_given(call.customer, call.facts)
     phone = phones[-1] if phones else None
     # The number may be read back as soon as it is given (「13812649057，我念得没错吧？」).

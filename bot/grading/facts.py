@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Callable, FrozenSet, Iterator, List, Optional, Sequence, Tuple
 
-from bot.language.schedule import Slot, cn_number, proposed_slots
+from bot.language.schedule import OPTION_SPLIT, Slot, cn_number, proposed_slots
 from bot.language.text import normalize
 from bot.language.words import PARTS_OF_DAY, phone_digits
 
@@ -127,6 +127,8 @@ def time_updates(turns: Sequence[ReadTurn], recap: Callable[[ReadTurn], bool]) -
     when: Optional[When] = None
     for turn in turns:
         slots = slots_of(turn, today)
+        if len(slots) > 1 and turn.speaker == "customer" and not OPTION_SPLIT.search(normalize(turn.text)):
+            slots = slots[-1:]  # 「周二下午我有个会，改下周四吧」: the customer's last word, not two options
         if len(slots) > 1:
             days = {s.weekdays for s in slots}
             if len(days) != 1 or None in days:

@@ -29,7 +29,7 @@ _DIGIT = {
     "十": 10,
 }
 
-_OPTION_SPLIT = re.compile(r"还是|或者|或是|要么|或")
+OPTION_SPLIT = re.compile(r"还是|或者|或是|要么|或")
 
 
 @dataclass(frozen=True)
@@ -136,7 +136,17 @@ def proposed_slots(text: str, today: date, spans: Optional[Sequence[Span]] = Non
 
         spans = extract(text)
     spans = list(spans)
-    cuts = [m.start() for m in _OPTION_SPLIT.finditer(normalize(text))]
+    # 「还是」 parts options; so does another day after a day (「周二下午我有个会，改下周四吧」).
+    cuts = [m.start() for m in OPTION_SPLIT.finditer(normalize(text))]
+    day_spans = [s for s in spans if s.label in ("DAY", "DATE")]
+    cuts = sorted(
+        set(cuts)
+        | {
+            b.start
+            for a, b in zip(day_spans, day_spans[1:], strict=False)
+            if a.text != b.text and not any(a.start < c <= b.start for c in cuts)
+        }
+    )
     groups: List[List[Span]] = [[] for _ in range(len(cuts) + 1)]
     for span in spans:
         groups[sum(1 for cut in cuts if span.start >= cut)].append(span)
