@@ -434,6 +434,8 @@ def replace_info(info: CallInfo, **changes) -> CallInfo:
         ("收银老是卡，你们有什么办法", "可以给您做SD-WAN组网，收银单独走。请问您贵姓？", True),
         ("尿素多少钱一桶", "十升一桶六十五。请问您贵姓？", True),
         ("你们早上几点开门", "您看周四早上还是周五早上过来？请问您贵姓？", False),  # a time asked, a day offered
+        ("车位是卖还是租啊", "两种都有，租的话一个月三百五。请问您贵姓？", True),  # an option taken up
+        ("那公摊大概多少", "公摊这个嘛，到时候您来了再说吧。请问您贵姓？", False),  # put off, not redirected
         ("那个楼啥时候交房啊现在盖到几层了", "我们样板间上个月开放了，精装修的。请问您贵姓？", False),
     ],
 )
@@ -679,6 +681,7 @@ def test_a_statement_with_a_question_word_asks_nothing(customer):
         ("好的，您邮箱是？", False),
         ("师傅您好，您前几天在站里做过检查，现在方便吗？", False),  # 前几天 as 'a few days ago'
         ("机油还是上回那个牌子，没换。", False),  # 还是 as 'still'
+        ("嗯嗯 那个 先生您是家用吧", True),  # 是…吧 asks, with or without its ？
     ],
 )
 def test_only_questions_about_the_customers_need_are_need_questions(asked, is_need):

@@ -556,6 +556,16 @@ def _predicates(question: str) -> List[str]:
     return found
 
 
+def _options(question: str) -> List[str]:
+    """The two words an either-or question sets side by side (「车位是卖还是租」 → 卖, 租)."""
+    tokens = words(re.sub(r"[？?。！!\s了啊呀呢啦哈嘛吗吧]+$", "", question))
+    found = []
+    for i, token in enumerate(tokens):
+        if token == "还是":
+            found += [w for w in tokens[max(i - 1, 0) : i] + tokens[i + 1 : i + 2] if w not in _GENERAL_VERBS]
+    return [w for w in found if re.fullmatch(r"[^\W\d]{1,3}", w)]
+
+
 def _answers(
     call: CallReading, turn: ReadTurn, question: str, topic: Optional[str], reply: bool, siblings: str = ""
 ) -> bool:
@@ -569,7 +579,13 @@ def _answers(
         return False  # 「晚上几点关」 is not answered by 「早上七点开门」
     yes_no = bool(call.pattern("yes_no").search(re.sub(r"[？?。！!\s了啊呀呢啦哈嘛]+$", "", question)))
     redirects = call.rubric.has(text, "redirect_to_visit") or call.pattern("redirect").search(text)
-    if reply and redirects and not call.pattern("answer_directly").search(question):
+    # 「到时候您来了再说吧」 puts it off: no redirect with a reason
+    if (
+        reply
+        and redirects
+        and not call.pattern("answer_directly").search(question)
+        and not call.pattern("vague").search(text)
+    ):
         return True  # 一时难解答的问题…邀请客户来展厅 (not where the showroom is, or when it opens)
     # The trainee's own questions (「总价大概控制在多少？」) and non-committal clauses (「快了快了」) say nothing.
     statements = "".join(
@@ -614,6 +630,8 @@ def _answers(
     times = ("CLOCK",) if "几点" in question else ("DAY", "DATE", "PART", "CLOCK")
     if reply and call.pattern("when").search(question) and turn.labels(*times):
         return True
+    if reply and any(option in statements for option in _options(question)):
+        return True  # 「车位是卖还是租」: 「租的话一个月三百五」 takes up an option
     if reply and yes_no:
         opening = re.sub(r"^[嗯哦噢啊，,\s]+", "", text)
         if any(opening.startswith(w) for w in call.rubric.phrases["answer_starts"]):
