@@ -7,6 +7,7 @@ import contextlib
 import json
 import os
 import random
+import re
 import socket
 import subprocess
 import sys
@@ -187,10 +188,27 @@ def start_supervised(workdir: Path, env: Optional[Dict[str, str]] = None, replic
             for ports in replica_ports(ports_of, replicas):
                 _wait(f"http://127.0.0.1:{ports['rasa']}/status?token={servers.token}", process, log)
                 _wait(f"http://127.0.0.1:{ports['actions']}/health", process, log)
+            _wait_until_nginx_routes_to_each(servers, [f"127.0.0.1:{p['rasa']}" for p in replica_ports(ports_of, replicas)])
     except Exception:
         stop(servers)
         raise
     return servers
+
+
+def _wait_until_nginx_routes_to_each(servers: Servers, upstreams: List[str], timeout: float = 60) -> None:
+    """nginx marks a replica it could not reach while it loaded as down for its fail_timeout; ask
+    through nginx until its access log shows each replica answering."""
+    access_log = Path(servers.env["PEILIAN_VAR_DIR"]) / "log" / "nginx-access.log"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(urllib.error.URLError, OSError):
+            urllib.request.urlopen(f"{servers.rasa_url}/status?token={servers.token}", timeout=10).read()
+        text = access_log.read_text() if access_log.exists() else ""
+        served = re.findall(r"/status 200 (?:[\d.:]+, )*(127\.0\.0\.1:\d+)", text)
+        if set(upstreams) <= set(served):
+            return
+        time.sleep(0.5)
+    raise RuntimeError(f"nginx did not route to every replica in {timeout:.0f}s: {upstreams}; see {access_log}")
 
 
 def supervised_pid(servers: Servers, program: str) -> int:
