@@ -160,12 +160,14 @@ def live_region(page: Page, selector: str) -> Optional[str]:
     )
 
 
-def tab_to(page: Page, selector: str, limit: int = 30) -> None:
-    """Tab forward until `selector` has focus, as a keyboard user would."""
-    for _ in range(limit):
+def tab_to(page: Page, selector: str, limit: int = 40) -> None:
+    """Tab forward until `selector` has focus, as a keyboard user would (checked after every press,
+    the last one included)."""
+    for presses in range(limit + 1):
         if page.evaluate("s => document.activeElement && document.activeElement.matches(s)", selector):
             return
-        page.keyboard.press("Tab")
+        if presses < limit:
+            page.keyboard.press("Tab")
     raise AssertionError(f"{selector} not reached with {limit} Tabs (focus on {focused(page)})")
 
 
