@@ -542,11 +542,14 @@ _GENERAL_VERBS = frozenset(
 )
 
 
+# What ends a question without being part of its words (marks, particles, 吗/吧).
+_QUESTION_TAIL = re.compile(r"[？?。！!\s了啊呀呢啦哈嘛吗吧]+$")
+
+
 def _predicates(question: str) -> List[str]:
     """What a yes/no question asks about, its last two words (「大车进去方便不」 → 方便, 「能停吗」 → 停,
     「还搞活动不」 → 搞, 活动)."""
-    core = re.sub(r"[？?。！!\s了啊呀呢啦哈嘛吗吧]+$", "", question)
-    core = re.sub(r"([\u4e00-\u9fff])[不没]\1", r"\1", core)  # 能不能装 → 能装
+    core = re.sub(r"([\u4e00-\u9fff])[不没]\1", r"\1", _QUESTION_TAIL.sub("", question))  # 能不能装 → 能装
     core = re.sub(r"[不没]$|(?:这么|那么)?多$|一下$|(?<=.)[得下上来去]+$", "", core)  # 养这么多 → 养, 坐得下 → 坐
     found = []
     for token in words(core)[-2:]:
@@ -558,7 +561,7 @@ def _predicates(question: str) -> List[str]:
 
 def _options(question: str) -> List[str]:
     """The two words an either-or question sets side by side (「车位是卖还是租」 → 卖, 租)."""
-    tokens = words(re.sub(r"[？?。！!\s了啊呀呢啦哈嘛吗吧]+$", "", question))
+    tokens = words(_QUESTION_TAIL.sub("", question))
     found = []
     for i, token in enumerate(tokens):
         if token == "还是":
@@ -668,15 +671,15 @@ def _run_ons(call: CallReading, text: str) -> List[Tuple[int, int, str]]:
                 s, _, _ = pieces[-1]
                 pieces[-1] = (s, start + b, text[s : start + b])
             else:
-                pieces.append((start + a, start + b, clause[a:b]))
+                pieces.append((start + a, start + b, piece))
     return pieces
 
 
 def _echoes_the_trainee(call: CallReading, turn: ReadTurn, sentence: str) -> bool:
     """A few words of the trainee's last turn said back with a question mark (「八百八？」)."""
-    words = re.sub(r"[？?。！!，,\s啊呀呢]+", "", sentence)
+    said = re.sub(r"[？?。！!，,\s啊呀呢]+", "", sentence)
     before = [t for t in call.trainee if t.number < turn.number]
-    return 0 < len(words) <= 5 and bool(before) and words in before[-1].text
+    return 0 < len(said) <= 5 and bool(before) and said in before[-1].text
 
 
 def _customer_questions(call: CallReading) -> List[Tuple[ReadTurn, int, int, str]]:
